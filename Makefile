@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# PostgreSQL for the second test run; pytest-django creates and drops test_<name>.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/archive
+PYTEST_ARGS ?=
+
+.PHONY: run test install test-sqlite test-postgres lint format bench
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+	@if $(PY) scripts/postgres_reachable.py "$(TEST_DATABASE_URL)"; then \
+		echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+		echo "!! PostgreSQL at $(TEST_DATABASE_URL) is not reachable and REQUIRE_POSTGRES is set: failing."; \
+		exit 1; \
+	else \
+		echo "!! SKIPPED the PostgreSQL run: no server at $(TEST_DATABASE_URL)."; \
+		echo "!! Start one, or set TEST_DATABASE_URL, to run the suite on PostgreSQL too."; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .

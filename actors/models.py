@@ -1,0 +1,218 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
+COUNTRY_CODE_REGEX = r"^[A-Z]{2}$"
+
+
+class ActorQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.select_related("parent")
+
+    def for_detail(self):
+        return self.select_related("parent").prefetch_related(
+            "aliases",
+            "children",
+            models.Prefetch("roles", queryset=Role.objects.select_related("organisation")),
+        )
+
+    def people(self):
+        return self.filter(kind=Actor.Kind.PERSON)
+
+    def organisations(self):
+        return self.exclude(kind=Actor.Kind.PERSON)
+
+
+class Actor(models.Model):
+    """Anyone who acts, speaks or is spoken about: a person, a state, an organisation."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        STATE = "state", "State"
+        GOVERNMENT_BODY = "government_body", "Government body"
+        MILITARY = "military", "Military"
+        ARMED_GROUP = "armed_group", "Armed group"
+        INTERNATIONAL_ORG = "international_org", "International organisation"
+        NGO = "ngo", "NGO"
+        MEDIA = "media", "Media"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    description = models.TextField(blank=True)
+    country = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. GB, US, IL."
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The organisation this one is part of (Israel Air Force: Israel Defense Forces).",
+    )
+    wikidata_id = models.CharField(
+        "Wikidata ID", max_length=20, blank=True, help_text="Q followed by digits, e.g. Q6279."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="actor_wikidata_id_unique_when_set",
+            ),
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=WIKIDATA_ID_REGEX),
+                name="actor_wikidata_id_format",
+                violation_error_message="A Wikidata ID is Q followed by digits, e.g. Q6279.",
+            ),
+            models.CheckConstraint(
+                condition=Q(country="") | Q(country__regex=COUNTRY_CODE_REGEX),
+                name="actor_country_iso_alpha2",
+                violation_error_message="Country is a two-letter ISO 3166 code in capitals.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="actor_not_own_parent",
+                violation_error_message="An actor cannot be its own parent.",
+            ),
+        ]
+        indexes = [
+            # Actor list filtered by kind and country, ordered by name.
+            models.Index(fields=["kind", "name"], name="actor_kind_name_idx"),
+            models.Index(fields=["country"], name="actor_country_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:200]
+        self.country = self.country.upper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("actors:detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        # Refuse cycles in the organisation tree, not only the direct self-reference.
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and self.pk is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": "This would make the actor part of itself."})
+            if ancestor.pk in seen:
+                break
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == self.Kind.PERSON
+
+    def role_on(self, date: datetime.date) -> "Role | None":
+        """The role this person held on `date`; on a hand-over day, the newer role.
+
+        Uses prefetched roles when they are loaded, so a page that prefetches
+        `roles` asks the database nothing more.
+        """
+        if date is None:
+            return None
+        roles = [role for role in self.roles.all() if role.covers(date)]
+        roles.sort(key=lambda role: role.start_date, reverse=True)
+        return roles[0] if roles else None
+
+
+class Alias(models.Model):
+    """Another spelling or handle of an actor: "Antony J. Blinken", "@SecBlinken"."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "name"], name="alias_unique_per_actor"),
+        ]
+        indexes = [
+            # Actor suggestions and search look aliases up by name.
+            models.Index(fields=["name"], name="alias_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RoleQuerySet(models.QuerySet):
+    def on(self, date: datetime.date):
+        return self.filter(start_date__lte=date).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=date)
+        )
+
+
+class Role(models.Model):
+    """A position a person held, with dates: Wikidata's "position held" (P39)."""
+
+    person = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="roles")
+    organisation = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="member_roles",
+    )
+    title = models.CharField(max_length=200, help_text='E.g. "Foreign Secretary".')
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Empty while the role is held.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__name", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="role_end_after_start",
+                violation_error_message="A role cannot end before it starts.",
+            ),
+        ]
+        indexes = [
+            # role_on(): a person's roles by date.
+            models.Index(fields=["person", "start_date"], name="role_person_start_idx"),
+        ]
+
+    def __str__(self):
+        where = f", {self.organisation}" if self.organisation_id else ""
+        return f"{self.person}: {self.title}{where}"
+
+    def covers(self, date: datetime.date) -> bool:
+        return self.start_date <= date and (self.end_date is None or date <= self.end_date)
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None
+
+    @property
+    def label(self) -> str:
+        """ "Foreign Secretary, Foreign, Commonwealth & Development Office"."""
+        if self.organisation_id:
+            return f"{self.title}, {self.organisation.name}"
+        return self.title

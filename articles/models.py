@@ -1,0 +1,532 @@
+import datetime
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from actors.models import COUNTRY_CODE_REGEX, Actor, Role
+
+from . import quotes
+
+LANGUAGE_TAG_REGEX = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+def speaker_roles_prefetch(prefix: str = "speaker") -> Prefetch:
+    """Roles of a speaker, loaded once per page so role_on() asks nothing more."""
+    return Prefetch(f"{prefix}__roles", queryset=Role.objects.select_related("organisation"))
+
+
+class Outlet(models.Model):
+    """Who published an article: a newspaper, an agency, a website."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    url = models.URLField("Home page", max_length=500, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country="") | Q(country__regex=COUNTRY_CODE_REGEX),
+                name="outlet_country_iso_alpha2",
+                violation_error_message="Country is a two-letter ISO 3166 code in capitals.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:200]
+        self.country = self.country.upper()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:outlet", args=[self.slug])
+
+
+class Place(models.Model):
+    """Where something happened, in a hierarchy: site → city → region → country."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", "Country"
+        REGION = "region", "Region"
+        CITY = "city", "City"
+        SITE = "site", "Site"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CITY)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="place_coordinates_valid",
+                violation_error_message=(
+                    "Give both latitude (-90 to 90) and longitude (-180 to 180), or neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="place_not_own_parent",
+                violation_error_message="A place cannot be inside itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:200]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:place", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def between(self, start: datetime.date | None, end: datetime.date | None):
+        qs = self
+        if start:
+            qs = qs.filter(published_on__gte=start)
+        if end:
+            qs = qs.filter(published_on__lte=end)
+        return qs
+
+    def for_listing(self):
+        return self.select_related("outlet")
+
+    def for_detail(self):
+        return self.select_related("outlet").prefetch_related(
+            "mentioned_actors",
+            Prefetch(
+                "statements",
+                queryset=Statement.objects.published()
+                .select_related("speaker", "on_behalf_of")
+                .prefetch_related(speaker_roles_prefetch()),
+            ),
+            Prefetch("events", queryset=Event.objects.published().select_related("place")),
+        )
+
+
+class Article(models.Model):
+    """A news report, kept with its full text so quotes can be checked against it."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
+    url = models.URLField("Original URL", max_length=500, unique=True)
+    archive_url = models.URLField(
+        "Archived copy", max_length=500, blank=True, help_text="E.g. a web-archive snapshot."
+    )
+    byline = models.CharField(max_length=300, blank=True)
+    published_on = models.DateField()
+    language = models.CharField(
+        max_length=35, default="en", help_text="BCP 47 language tag, e.g. en, ar, he, fr."
+    )
+    summary = models.TextField(blank=True)
+    body = models.TextField(help_text="The full text of the article, as published.")
+    mentioned_actors = models.ManyToManyField(
+        Actor, blank=True, related_name="mentioned_in_articles"
+    )
+    status = models.CharField(
+        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    retrieved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the text was retrieved from the source."
+    )
+    body_sha256 = models.CharField(
+        "Body checksum (SHA-256)", max_length=64, blank=True, editable=False
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["body_sha256"])
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__regex=LANGUAGE_TAG_REGEX),
+                name="article_language_bcp47",
+                violation_error_message="Language is a BCP 47 tag such as en, ar or pt-BR.",
+            ),
+        ]
+        indexes = [
+            # Article list and date pages: published articles by date.
+            models.Index(fields=["status", "published_on"], name="article_status_date_idx"),
+            # Outlet page and the outlet filter.
+            models.Index(fields=["outlet", "published_on"], name="article_outlet_date_idx"),
+            # The language filter.
+            models.Index(fields=["language"], name="article_language_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200]
+        self.body_sha256 = hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self):
+        """Public statements: the statement and its source article are both published."""
+        return self.filter(
+            status=PublicationStatus.PUBLISHED, article__status=PublicationStatus.PUBLISHED
+        )
+
+    def by_speaker(self, actor: Actor):
+        return self.filter(speaker=actor)
+
+    def about(self, actor: Actor):
+        return self.filter(mentioned_actors=actor)
+
+    def involving(self, actor: Actor):
+        """Said by the actor, or about them: the `actor` filter of the lists."""
+        mentioned = Statement.mentioned_actors.through.objects.filter(actor=actor).values(
+            "statement_id"
+        )
+        return self.filter(Q(speaker=actor) | Q(pk__in=mentioned))
+
+    def between(self, start: datetime.date | None, end: datetime.date | None):
+        qs = self
+        if start:
+            qs = qs.filter(said_on__gte=start)
+        if end:
+            qs = qs.filter(said_on__lte=end)
+        return qs
+
+    def for_listing(self):
+        return self.select_related(
+            "speaker", "on_behalf_of", "article", "article__outlet", "event"
+        ).prefetch_related(speaker_roles_prefetch())
+
+    def for_detail(self):
+        return self.for_listing().prefetch_related("mentioned_actors")
+
+
+class Statement(models.Model):
+    """Who said what, where: a verbatim quote or a paraphrase, from one source article."""
+
+    class Kind(models.TextChoices):
+        QUOTE = "quote", "Quote"
+        PARAPHRASE = "paraphrase", "Paraphrase"
+
+    class Channel(models.TextChoices):
+        OFFICIAL_STATEMENT = "official_statement", "Official statement"
+        PRESS_RELEASE = "press_release", "Press release"
+        SOCIAL_MEDIA = "social_media", "Social media"
+        INTERVIEW = "interview", "Interview"
+        PRESS_CONFERENCE = "press_conference", "Press conference"
+        SPEECH = "speech", "Speech"
+        CALL_READOUT = "call_readout", "Call readout"
+        OTHER = "other", "Other"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="statements", verbose_name="source article"
+    )
+    speaker = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="statements")
+    on_behalf_of = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements_on_behalf",
+        help_text="The body the speaker spoke for, e.g. the State Department for its spokesperson.",
+    )
+    text = models.TextField(help_text="For a quote, exactly as it appears in the article body.")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.QUOTE)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.OTHER)
+    said_on = models.DateField(blank=True, help_text="Defaults to the article's date.")
+    translation = models.TextField(
+        blank=True, help_text="English translation, for a quote given in another language."
+    )
+    source_url = models.URLField(
+        "Original source", max_length=500, blank=True, help_text="The original post or readout."
+    )
+    mentioned_actors = models.ManyToManyField(
+        Actor, blank=True, related_name="mentioned_in_statements", verbose_name="about"
+    )
+    event = models.ForeignKey(
+        "Event", on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
+    )
+    language = models.CharField(max_length=35, default="en", help_text="BCP 47 language tag.")
+    status = models.CharField(
+        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[mentioned_actors])
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-said_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__regex=LANGUAGE_TAG_REGEX),
+                name="statement_language_bcp47",
+                violation_error_message="Language is a BCP 47 tag such as en, ar or pt-BR.",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_empty"),
+        ]
+        indexes = [
+            # Statement list and date pages: public statements by date.
+            models.Index(fields=["status", "said_on"], name="statement_status_date_idx"),
+            # Actor page "statements by", and the speaker filter.
+            models.Index(fields=["speaker", "said_on"], name="statement_speaker_date_idx"),
+            # kind and channel filters and facets.
+            models.Index(fields=["kind", "channel"], name="statement_kind_channel_idx"),
+        ]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 80 else self.text[:77] + "…"
+        return f"{self.speaker}: {text}"
+
+    def save(self, *args, **kwargs):
+        if self.said_on is None and self.article_id:
+            self.said_on = self.article.published_on
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:statement", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        if self.said_on is None and self.article_id:
+            self.said_on = self.article.published_on
+        if self.kind == self.Kind.QUOTE and self.article_id and self.text:
+            if self.passage() is None:
+                closest = quotes.closest_passage(self.article.body, self.text)
+                message = "This quote is not in the source article's body."
+                if closest:
+                    message += f" The closest passage there reads: “{closest}”"
+                raise ValidationError({"text": message})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == PublicationStatus.PUBLISHED
+            and self.article.status == PublicationStatus.PUBLISHED
+        )
+
+    @property
+    def is_quote(self) -> bool:
+        return self.kind == self.Kind.QUOTE
+
+    def passage(self) -> tuple[int, int] | None:
+        """Where the text sits in the article body (start, end), or None."""
+        return quotes.find_quote(self.article.body, self.text)
+
+    def speaker_role(self) -> Role | None:
+        """The speaker's role on the day the statement was made."""
+        return self.speaker.role_on(self.said_on)
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def between(self, start: datetime.date | None, end: datetime.date | None):
+        """Events overlapping the period: they start before its end and end after its start."""
+        qs = self
+        if end:
+            qs = qs.filter(start_date__lte=end)
+        if start:
+            qs = qs.filter(Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start))
+        return qs
+
+    def involving(self, actor: Actor):
+        return self.filter(participants=actor).distinct()
+
+    def for_listing(self):
+        return self.select_related("place").prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=EventParticipant.objects.select_related("actor"),
+            )
+        )
+
+    def for_detail(self):
+        return self.for_listing().select_related("place__parent")
+
+
+class Event(models.Model):
+    """Something that happened, reported by one or more articles."""
+
+    class Kind(models.TextChoices):
+        DIPLOMATIC_CONTACT = "diplomatic_contact", "Diplomatic contact"
+        VISIT = "visit", "Visit"
+        GROUND_OPERATION = "ground_operation", "Ground operation"
+        AIR_STRIKE = "air_strike", "Air strike"
+        ARMED_CLASH = "armed_clash", "Armed clash"
+        ATTACK = "attack", "Attack"
+        HUMANITARIAN = "humanitarian", "Humanitarian"
+        HOSTAGE = "hostage", "Hostage taking or release"
+        PROTEST = "protest", "Protest"
+        OTHER = "other", "Other"
+
+    # ACLED event type and sub-event type for each kind that ACLED codes.
+    # ACLED does not code diplomatic contacts or visits; CAMEO does (041, 042).
+    ACLED_TYPES = {
+        Kind.GROUND_OPERATION: ("Battles", "Armed clash"),
+        Kind.AIR_STRIKE: ("Explosions/Remote violence", "Air/drone strike"),
+        Kind.ARMED_CLASH: ("Battles", "Armed clash"),
+        Kind.ATTACK: ("Violence against civilians", "Attack"),
+        Kind.HOSTAGE: ("Violence against civilians", "Abduction/forced disappearance"),
+        Kind.PROTEST: ("Protests", "Peaceful protest"),
+        Kind.HUMANITARIAN: ("Strategic developments", "Other"),
+    }
+    CAMEO_CODES = {
+        Kind.DIPLOMATIC_CONTACT: ("041", "Discuss by telephone"),
+        Kind.VISIT: ("042", "Make a visit"),
+    }
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    start_date = models.DateField()
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Empty for a one-day or ongoing event."
+    )
+    date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How exactly the start date is known.",
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    participants = models.ManyToManyField(
+        Actor, through="EventParticipant", blank=True, related_name="events"
+    )
+    articles = models.ManyToManyField(
+        Article, blank=True, related_name="events", verbose_name="reported in"
+    )
+    description = models.TextField(blank=True)
+    fatalities = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[articles])
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="event_end_after_start",
+                violation_error_message="An event cannot end before it starts.",
+            ),
+        ]
+        indexes = [
+            # Event list and date pages: published events by date.
+            models.Index(fields=["status", "start_date"], name="event_status_date_idx"),
+            # The kind filter and facet.
+            models.Index(fields=["kind", "start_date"], name="event_kind_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:event", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED
+
+    @property
+    def acled_event_type(self) -> str:
+        return self.ACLED_TYPES.get(self.kind, ("", ""))[0]
+
+    @property
+    def acled_sub_event_type(self) -> str:
+        return self.ACLED_TYPES.get(self.kind, ("", ""))[1]
+
+    @property
+    def cameo_code(self) -> str:
+        return self.CAMEO_CODES.get(self.kind, ("", ""))[0]
+
+
+class EventParticipant(models.Model):
+    """An actor's part in an event: who initiated it, who was its target."""
+
+    class Role(models.TextChoices):
+        INITIATOR = "initiator", "Initiator"
+        TARGET = "target", "Target"
+        PARTICIPANT = "participant", "Participant"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+
+    class Meta:
+        ordering = ["role", "actor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "actor"], name="participant_once_per_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} ({self.get_role_display()}) in {self.event}"

@@ -1,0 +1,110 @@
+"""Finding a quote in its article's body.
+
+Quotes are compared after normalising what typing and typesetting change without
+changing the words: curly and straight quotation marks, the dashes, runs of white
+space, and the case of the first letter (a quote may start mid-sentence). Matching
+works on the normalised text and maps the match back to offsets in the original
+body, so the article page can highlight the exact passage.
+"""
+
+import difflib
+import unicodedata
+
+_CHAR_MAP = {
+    "\u2018": "'",  # left single quotation mark
+    "\u2019": "'",  # right single quotation mark / apostrophe
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',  # left double quotation mark
+    "\u201d": '"',  # right double quotation mark
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2033": '"',
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2012": "-",  # figure dash
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2015": "-",
+    "\u2212": "-",  # minus sign
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+}
+
+
+def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Normalised text, and for each of its characters the index it came from."""
+    out: list[str] = []
+    offsets: list[int] = []
+    previous_space = True  # drop leading white space
+    for index, char in enumerate(text):
+        char = _CHAR_MAP.get(char, char)
+        if char.isspace():
+            if previous_space:
+                continue
+            char = " "
+            previous_space = True
+        else:
+            previous_space = False
+        out.append(char)
+        offsets.append(index)
+    while out and out[-1] == " ":
+        out.pop()
+        offsets.pop()
+    return "".join(out), offsets
+
+
+def normalise(text: str) -> str:
+    """The comparable form of a passage: NFC, plain quotes and dashes, single spaces."""
+    return _normalise_with_offsets(unicodedata.normalize("NFC", text))[0]
+
+
+def _strip_outer_quotes(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] in "\"'" and text[-1] in "\"'":
+        return text[1:-1].strip()
+    return text
+
+
+def find_quote(body: str, quote: str) -> tuple[int, int] | None:
+    """Start and end offsets of `quote` in `body`, or None when it is not there."""
+    body = unicodedata.normalize("NFC", body)
+    norm_body, offsets = _normalise_with_offsets(body)
+    norm_quote = _strip_outer_quotes(normalise(quote))
+    if not norm_quote:
+        return None
+    candidates = [norm_quote]
+    first = norm_quote[0]
+    if first.lower() != first.upper():
+        candidates.append(first.swapcase() + norm_quote[1:])
+    for candidate in candidates:
+        position = norm_body.find(candidate)
+        if position != -1:
+            end = position + len(candidate) - 1
+            return offsets[position], offsets[end] + 1
+    return None
+
+
+def closest_passage(body: str, quote: str) -> str:
+    """The passage of `body` most like `quote`, to show an editor what the text says."""
+    norm_body = normalise(body)
+    norm_quote = _strip_outer_quotes(normalise(quote))
+    if not norm_body or not norm_quote:
+        return ""
+    matcher = difflib.SequenceMatcher(None, norm_body, norm_quote, autojunk=False)
+    block = max(matcher.get_matching_blocks(), key=lambda match: match.size)
+    if block.size == 0:
+        return ""
+    # Widen the longest common block to the quote's length around where it sits.
+    start = max(0, block.a - block.b)
+    end = min(len(norm_body), start + len(norm_quote))
+    # Snap to word boundaries so the editor sees whole words.
+    while start > 0 and norm_body[start - 1] != " ":
+        start -= 1
+    while end < len(norm_body) and norm_body[end] != " ":
+        end += 1
+    return norm_body[start:end]

@@ -1,0 +1,71 @@
+import os
+import shutil
+
+import pytest
+
+from articles.services import demo_load
+
+# pytest-django's live_server runs the app in a thread beside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Templates can use {% static %} without a collectstatic manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def demo(db):
+    """The demo archive, loaded as `make run` loads it."""
+    return demo_load()
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor", "editor@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real Chromium driven by Playwright.
+
+    Without Chromium the browser tests are skipped with the reason, except where
+    REQUIRE_BROWSER is set (CI), where they fail instead.
+    """
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        message = f"Chromium not found at {CHROMIUM}: `apt-get install chromium`"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
