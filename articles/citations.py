@@ -27,6 +27,7 @@ class Citation:
     csl_type: str
     authors: list[str] = field(default_factory=list)
     original_date: datetime.date | None = None  # when it was said, published, happened
+    original_precision: str = "day"  # events may be known to the month or year only
     note: str = ""
 
 
@@ -76,6 +77,7 @@ def citation_for(record: Actor | Statement | Article | Event) -> Citation:
             modified=modified,
             csl_type="entry",
             original_date=record.start_date,
+            original_precision=record.date_precision,
             note=f"Event record ({record.get_kind_display()})",
         )
     if isinstance(record, Actor):
@@ -90,7 +92,11 @@ def citation_for(record: Actor | Statement | Article | Event) -> Citation:
     raise TypeError(f"No citation for {type(record).__name__}")
 
 
-def _long_date(date: datetime.date) -> str:
+def _long_date(date: datetime.date, precision: str = "day") -> str:
+    if precision == "year":
+        return str(date.year)
+    if precision == "month":
+        return f"{date:%B %Y}"
     return f"{date.day} {date:%B %Y}"
 
 
@@ -103,7 +109,7 @@ def plain_text(citation: Citation) -> str:
     parts.append(f"{citation.title}." if "“" in citation.title else f"“{citation.title}.”")
     site = settings.SITE_NAME
     if citation.original_date:
-        site += f", {_long_date(citation.original_date)}"
+        site += f", {_long_date(citation.original_date, citation.original_precision)}"
     parts.append(site + ".")
     if citation.note:
         parts.append(citation.note.rstrip(".") + ".")
@@ -124,16 +130,19 @@ def _bibtex_escape(value: str) -> str:
 
 def bibtex(citation: Citation) -> str:
     date = citation.original_date or citation.modified
+    precision = citation.original_precision if citation.original_date else "day"
     fields = [("title", _bibtex_escape(citation.title))]
     if citation.authors:
         # Double braces: an organisation or a name is kept as written, not split.
         fields.append(
             ("author", " and ".join("{" + _bibtex_escape(a) + "}" for a in citation.authors))
         )
+    fields.append(("year", str(date.year)))
+    if precision in ("day", "month"):
+        fields.append(("month", str(date.month)))
+    if precision == "day":
+        fields.append(("day", str(date.day)))
     fields += [
-        ("year", str(date.year)),
-        ("month", str(date.month)),
-        ("day", str(date.day)),
         ("howpublished", _bibtex_escape(settings.SITE_NAME)),
         ("url", citation.url),
         ("note", _bibtex_escape(f"Last modified {citation.modified.isoformat()}. {citation.note}")),
@@ -142,8 +151,9 @@ def bibtex(citation: Citation) -> str:
     return f"@misc{{{citation.key},\n{body}\n}}"
 
 
-def _date_parts(date: datetime.date) -> dict:
-    return {"date-parts": [[date.year, date.month, date.day]]}
+def _date_parts(date: datetime.date, precision: str = "day") -> dict:
+    parts = [date.year, date.month, date.day]
+    return {"date-parts": [parts[: {"year": 1, "month": 2}.get(precision, 3)]]}
 
 
 def csl_json(citation: Citation) -> str:
@@ -159,7 +169,7 @@ def csl_json(citation: Citation) -> str:
     if citation.authors:
         item["author"] = [{"literal": author} for author in citation.authors]
     if citation.original_date:
-        item["original-date"] = _date_parts(citation.original_date)
+        item["original-date"] = _date_parts(citation.original_date, citation.original_precision)
     if citation.note:
         item["note"] = citation.note
     return json.dumps([item], ensure_ascii=False, indent=2)
