@@ -91,6 +91,14 @@ def _next_month(month: datetime.date) -> datetime.date:
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
+def _previous_month(month: datetime.date) -> datetime.date:
+    return (month - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
 def monthly_activity(
     statement_counts: Iterable[tuple], event_counts: Iterable[tuple], max_months: int = 36
 ) -> list[Month]:
@@ -109,7 +117,11 @@ def monthly_activity(
     active = sorted(set(statements) | set(events))
     if not active:
         return []
-    months, month = [], active[0]
+    # At least six months, so a single busy month reads as a peak, not as the whole chart.
+    first = active[0]
+    for _ in range(6 - _months_between(first, active[-1]) - 1):
+        first = _previous_month(first)
+    months, month = [], first
     while month <= active[-1]:
         months.append(Month(month, statements.get(month, 0), events.get(month, 0)))
         month = _next_month(month)

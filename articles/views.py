@@ -116,6 +116,7 @@ def event_detail(request, slug):
         {
             "event": event,
             "place_chain": _chain(event.place),
+            "cameo": Event.CAMEO_CODES.get(event.kind),
             "participant_groups": sorted(groups.items(), key=_role_order),
             "articles": articles,
             "statements": statements[:EVENT_STATEMENTS_SIZE],

@@ -403,9 +403,9 @@ def test_event_page_shows_precision_codes_place_participants_reports(client, dem
     assert "In addition to the ground operations" in text  # statement about it
 
     call = main_text(client.get("/events/blinken-cleverly-call-2023-10-28/"))
-    assert "CAMEO code 041" in call
+    assert "CAMEO code 041 (Discuss by telephone)" in call
     assert "28 October 2023" in call
-    assert "Participants Antony Blinken James Cleverly" in call
+    assert "Who took part Participants Antony Blinken James Cleverly" in call
 
     ground = main_text(client.get("/events/idf-ground-operations-northern-gaza-2023-10/"))
     assert "Palestine › Gaza Strip › Northern Gaza" in ground
@@ -671,3 +671,18 @@ def test_event_citation_keeps_the_date_precision(demo):
     assert "Conflict Reporting Archive, October 2023." in plain_text(citation)
     assert "day = " not in bibtex(citation) and "month = {10}" in bibtex(citation)
     assert json.loads(csl_json(citation))[0]["original-date"] == {"date-parts": [[2023, 10]]}
+
+
+def test_monthly_activity_fills_gaps_and_shows_at_least_six_months():
+    from articles.timeline import monthly_activity
+
+    months = monthly_activity(
+        [(datetime.date(2023, 1, 1), 2), (datetime.date(2023, 9, 1), 1)],
+        [(datetime.date(2023, 9, 1), 4)],
+    )
+    assert [m.month for m in months][0] == datetime.date(2023, 1, 1)
+    assert len(months) == 9
+    assert (months[-1].statements, months[-1].events) == (1, 4)
+    assert months[3].total == 0
+    single = monthly_activity([(datetime.date(2024, 2, 1), 1)], [])
+    assert len(single) == 6 and single[0].month == datetime.date(2023, 9, 1)
