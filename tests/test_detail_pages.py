@@ -686,3 +686,28 @@ def test_monthly_activity_fills_gaps_and_shows_at_least_six_months():
     assert months[3].total == 0
     single = monthly_activity([(datetime.date(2024, 2, 1), 1)], [])
     assert len(single) == 6 and single[0].month == datetime.date(2023, 9, 1)
+
+
+def test_pages_are_well_formed_html(client, demo):
+    statement = Statement.objects.get(speaker__slug="matthew-miller")
+    urls = [
+        "/",
+        "/actors/james-cleverly/",
+        "/actors/israel-defense-forces/?by_from=bad",
+        statement.get_absolute_url(),
+        statement.article.get_absolute_url(),
+        "/events/iaf-air-strike-mount-dov-2023-10/",
+        "/outlets/techballad/",
+        "/places/gaza-strip/",
+    ]
+    for url in urls:
+        content = client.get(url).content.decode()
+        body = content[content.index("<body>") : content.index("</body>") + 7]
+        assert_well_formed(body)
+        ids = re.findall(r'\sid="([^"]+)"', body)
+        assert len(ids) == len(set(ids)), f"duplicate ids on {url}"
+
+
+def test_unknown_and_out_of_range_ids_are_not_found(client):
+    for url in ("/statements/99999999999999999999999/", "/actors/nobody/", "/events/none/"):
+        assert client.get(url).status_code == 404
