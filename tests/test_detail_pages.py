@@ -146,7 +146,7 @@ def test_statement_in_another_language_shows_original_rtl_and_translation(client
     )
     content = client.get(statement.get_absolute_url()).content.decode()
     assert re.search(
-        r'<blockquote[^>]*dir="auto"[^>]*lang="ar"[^>]*>\s*<p>“سنواصل الحديث”', content
+        r'<blockquote[^>]*dir="auto"[^>]*lang="ar"[^>]*>\s*<p>«سنواصل الحديث»', content
     )
     assert re.search(
         r'<p class="translation big" dir="auto" lang="en">We will keep talking\.', content
@@ -711,3 +711,13 @@ def test_pages_are_well_formed_html(client, demo):
 def test_unknown_and_out_of_range_ids_are_not_found(client):
     for url in ("/statements/99999999999999999999999/", "/actors/nobody/", "/events/none/"):
         assert client.get(url).status_code == 404
+
+
+def test_hebrew_quote_is_marked_up_right_to_left_on_cards_and_pages(client):
+    article = ArticleFactory(language="he", body='השר אמר: "נמשיך לדבר". ואז עזב.')
+    statement = StatementFactory(article=article, text="נמשיך לדבר", language="he")
+    for url in (statement.get_absolute_url(), "/", statement.speaker.get_absolute_url()):
+        content = client.get(url).content.decode()
+        assert re.search(
+            r'<blockquote[^>]*dir="auto"[^>]*lang="he"[^>]*><p>"נמשיך לדבר"</p>', content
+        )

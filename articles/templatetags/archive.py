@@ -46,6 +46,28 @@ def event_dates(event) -> str:
     return start
 
 
+# Quotation marks by the language of the quote: guillemets for Arabic-script languages,
+# plain double quotes for Hebrew (as Hebrew typesetting does), English marks otherwise.
+QUOTE_MARKS = {
+    "ar": ("«", "»"),
+    "fa": ("«", "»"),
+    "ur": ("«", "»"),
+    "ps": ("«", "»"),
+    "he": ('"', '"'),
+    "yi": ('"', '"'),
+    "fr": ("« ", " »"),
+    "de": ("„", "“"),
+}
+
+
+@register.filter
+def quoted(statement) -> str:
+    """The statement's text inside the quotation marks of its language."""
+    primary = (statement.language or "en").split("-")[0].lower()
+    opening, closing = QUOTE_MARKS.get(primary, ("“", "”"))
+    return f"{opening}{statement.text}{closing}"
+
+
 @register.inclusion_tag("includes/cite_this.html")
 def cite_this(record):
     return {"cite": citations(record)}
