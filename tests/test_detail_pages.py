@@ -719,5 +719,5 @@ def test_hebrew_quote_is_marked_up_right_to_left_on_cards_and_pages(client):
     for url in (statement.get_absolute_url(), "/", statement.speaker.get_absolute_url()):
         content = client.get(url).content.decode()
         assert re.search(
-            r'<blockquote[^>]*dir="auto"[^>]*lang="he"[^>]*><p>"נמשיך לדבר"</p>', content
+            r'<blockquote[^>]*dir="auto"[^>]*lang="he"[^>]*><p>&quot;נמשיך לדבר&quot;</p>', content
         )
