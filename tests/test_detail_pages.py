@@ -721,3 +721,16 @@ def test_hebrew_quote_is_marked_up_right_to_left_on_cards_and_pages(client):
         assert re.search(
             r'<blockquote[^>]*dir="auto"[^>]*lang="he"[^>]*><p>&quot;נמשיך לדבר&quot;</p>', content
         )
+
+
+def test_a_paraphrase_not_found_in_the_text_still_has_its_anchor(client):
+    article = ArticleFactory(body="The minister spoke at length about the talks.")
+    statement = StatementFactory(
+        article=article, kind="paraphrase", text="The minister wants the talks to go on."
+    )
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert f'<mark id="statement-{statement.pk}"' not in content
+    assert f'<div id="statement-{statement.pk}" class="unlocated">' in content
+    page = main_text(client.get(statement.get_absolute_url()))
+    assert "See it beside the source article" in page
+    assert "no passage is highlighted" in page
