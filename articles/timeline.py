@@ -132,7 +132,7 @@ def activity_svg(months: list[Month], title: str, description: str) -> SafeStrin
     """A stacked bar per month (statements below, events above), readable without JS."""
     if not months:
         return mark_safe("")
-    bar, gap, height, top, bottom, left = 18, 6, 120, 10, 34, 28
+    bar, gap, height, top, bottom, left = 26, 8, 130, 10, 34, 28
     width = left + len(months) * (bar + gap) + gap
     peak = max(month.total for month in months) or 1
     scale = height / peak
