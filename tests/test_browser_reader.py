@@ -66,3 +66,18 @@ def test_screenshots_of_the_main_pages(live_server, page):
         target = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
+
+
+def test_keyboard_reader_skips_to_content_with_a_visible_focus(live_server, page):
+    demo_load()
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.is_visible()
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0  # moved on screen when focused
+    assert skip.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    assert page.evaluate("document.activeElement.id") == "main"
