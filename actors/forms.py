@@ -18,12 +18,9 @@ class ActorStatementsForm(forms.Form):
         return data
 
     def period(self, prefix: str):
-        """(start, end) of a section; a field with an error filters nothing."""
+        """(start, end) of a section. A field with an error is left out of cleaned_data,
+        so it filters nothing; the other date still applies."""
         if not self.is_bound:
             return None, None
-        self.is_valid()
-        data = self.cleaned_data
-        start, end = data.get(f"{prefix}_from"), data.get(f"{prefix}_to")
-        if f"{prefix}_to" in self.errors:
-            return None, None
-        return start, end
+        self.is_valid()  # runs the validation once; fields with errors stay out
+        return self.cleaned_data.get(f"{prefix}_from"), self.cleaned_data.get(f"{prefix}_to")

@@ -734,3 +734,15 @@ def test_a_paraphrase_not_found_in_the_text_still_has_its_anchor(client):
     page = main_text(client.get(statement.get_absolute_url()))
     assert "See it beside the source article" in page
     assert "no passage is highlighted" in page
+
+
+def test_actor_page_end_before_start_keeps_the_start_date(client):
+    actor = ActorFactory()
+    old = StatementFactory(speaker=actor, said_on=datetime.date(2023, 1, 5))
+    new = StatementFactory(speaker=actor, said_on=datetime.date(2023, 10, 5))
+    response = client.get(f"/actors/{actor.slug}/?by_from=2023-06-01&by_to=2023-02-01")
+    content = response.content.decode()
+    by = content[content.index('id="by"') : content.index('id="about"')]
+    assert "The end date is before the start date. This date was ignored." in visible(None, by)
+    assert f"/statements/{new.pk}/" in by
+    assert f"/statements/{old.pk}/" not in by
