@@ -1,0 +1,187 @@
+"""Ready-to-copy citations of archive records: plain text, BibTeX and CSL-JSON.
+
+A citation points at the archive's record (its stable URL, settings.SITE_URL + path)
+and carries the date of the record's last change, so a reader can tell which
+version was cited. Builders only read attributes the detail pages already loaded;
+they never query.
+"""
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from actors.models import Actor
+
+from .models import Article, Event, Statement
+
+
+@dataclass(frozen=True)
+class Citation:
+    key: str  # BibTeX key and CSL id: "archive-statement-12"
+    title: str
+    url: str
+    modified: datetime.date  # last change of the record
+    csl_type: str
+    authors: list[str] = field(default_factory=list)
+    original_date: datetime.date | None = None  # when it was said, published, happened
+    original_precision: str = "day"  # events may be known to the month or year only
+    note: str = ""
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def citation_for(record: Actor | Statement | Article | Event) -> Citation:
+    """The citation data of one detail page's record."""
+    modified = record.updated_at.date()
+    if isinstance(record, Statement):
+        kind = "Quote" if record.is_quote else "Paraphrase"
+        return Citation(
+            key=f"archive-statement-{record.pk}",
+            title=f"{kind} of {record.speaker.name}: “{_short(record.text)}”",
+            url=_url(record.get_absolute_url()),
+            modified=modified,
+            csl_type="entry",
+            authors=[record.speaker.name],
+            original_date=record.said_on,
+            note=(
+                f"Source: {record.article.title}, {record.article.outlet.name}, "
+                f"{record.article.published_on.isoformat()}, {record.article.url}"
+            ),
+        )
+    if isinstance(record, Article):
+        return Citation(
+            key=f"archive-article-{record.pk}",
+            title=record.title,
+            url=_url(record.get_absolute_url()),
+            modified=modified,
+            csl_type="article-newspaper",
+            authors=[record.byline] if record.byline else [],
+            original_date=record.published_on,
+            note=f"Archived copy of {record.outlet.name}, {record.url}",
+        )
+    if isinstance(record, Event):
+        return Citation(
+            key=f"archive-event-{record.pk}",
+            title=record.title,
+            url=_url(record.get_absolute_url()),
+            modified=modified,
+            csl_type="entry",
+            original_date=record.start_date,
+            original_precision=record.date_precision,
+            note=f"Event record ({record.get_kind_display()})",
+        )
+    if isinstance(record, Actor):
+        return Citation(
+            key=f"archive-actor-{record.pk}",
+            title=record.name,
+            url=_url(record.get_absolute_url()),
+            modified=modified,
+            csl_type="entry",
+            note=f"Actor record ({record.get_kind_display()})",
+        )
+    raise TypeError(f"No citation for {type(record).__name__}")
+
+
+def _long_date(date: datetime.date, precision: str = "day") -> str:
+    if precision == "year":
+        return str(date.year)
+    if precision == "month":
+        return f"{date:%B %Y}"
+    return f"{date.day} {date:%B %Y}"
+
+
+def plain_text(citation: Citation) -> str:
+    """ "Speaker. “Title.” Site name, original date. Last modified 5 May 2024. URL"."""
+    parts = []
+    if citation.authors:
+        parts.append("; ".join(citation.authors) + ".")
+    # A title that already quotes the statement is not wrapped in quotation marks again.
+    parts.append(f"{citation.title}." if "“" in citation.title else f"“{citation.title}.”")
+    site = settings.SITE_NAME
+    if citation.original_date:
+        site += f", {_long_date(citation.original_date, citation.original_precision)}"
+    parts.append(site + ".")
+    if citation.note:
+        parts.append(citation.note.rstrip(".") + ".")
+    parts.append(f"Last modified {_long_date(citation.modified)}.")
+    parts.append(citation.url)
+    return " ".join(parts)
+
+
+_BIBTEX_SPECIAL = re.compile(r"([\\{}%&$#_^~])")
+_BIBTEX_REPLACEMENTS = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}
+
+
+def _bibtex_escape(value: str) -> str:
+    return _BIBTEX_SPECIAL.sub(
+        lambda match: _BIBTEX_REPLACEMENTS.get(match.group(1), "\\" + match.group(1)), value
+    )
+
+
+def bibtex(citation: Citation) -> str:
+    date = citation.original_date or citation.modified
+    precision = citation.original_precision if citation.original_date else "day"
+    fields = [("title", _bibtex_escape(citation.title))]
+    if citation.authors:
+        # Double braces: an organisation or a name is kept as written, not split.
+        fields.append(
+            ("author", " and ".join("{" + _bibtex_escape(a) + "}" for a in citation.authors))
+        )
+    fields.append(("year", str(date.year)))
+    if precision in ("day", "month"):
+        fields.append(("month", str(date.month)))
+    if precision == "day":
+        fields.append(("day", str(date.day)))
+    fields += [
+        ("howpublished", _bibtex_escape(settings.SITE_NAME)),
+        ("url", citation.url),
+        ("note", _bibtex_escape(f"Last modified {citation.modified.isoformat()}. {citation.note}")),
+    ]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{citation.key},\n{body}\n}}"
+
+
+def _date_parts(date: datetime.date, precision: str = "day") -> dict:
+    parts = [date.year, date.month, date.day]
+    return {"date-parts": [parts[: {"year": 1, "month": 2}.get(precision, 3)]]}
+
+
+def csl_json(citation: Citation) -> str:
+    item = {
+        "id": citation.key,
+        "type": citation.csl_type,
+        "title": citation.title,
+        "container-title": settings.SITE_NAME,
+        "URL": citation.url,
+        # The version cited: the record as of its last change.
+        "issued": _date_parts(citation.modified),
+    }
+    if citation.authors:
+        item["author"] = [{"literal": author} for author in citation.authors]
+    if citation.original_date:
+        item["original-date"] = _date_parts(citation.original_date, citation.original_precision)
+    if citation.note:
+        item["note"] = citation.note
+    return json.dumps([item], ensure_ascii=False, indent=2)
+
+
+def citations(record) -> dict[str, str]:
+    """The three formats of one record, for the "Cite this" block."""
+    citation = citation_for(record)
+    return {
+        "plain": plain_text(citation),
+        "bibtex": bibtex(citation),
+        "csl_json": csl_json(citation),
+        "url": citation.url,
+        "modified": citation.modified,
+    }

@@ -1,0 +1,73 @@
+"""Formatting for the reader pages. Tags format what views loaded; they never query."""
+
+import datetime
+
+from django import template
+from django.conf import settings
+
+from articles.citations import citations
+from articles.models import DatePrecision
+
+register = template.Library()
+
+
+@register.simple_tag
+def site_url() -> str:
+    return settings.SITE_URL
+
+
+@register.simple_tag
+def site_name() -> str:
+    return settings.SITE_NAME
+
+
+def _format(date: datetime.date, precision: str) -> str:
+    if precision == DatePrecision.YEAR:
+        return str(date.year)
+    if precision == DatePrecision.MONTH:
+        return f"{date:%B} {date.year}"
+    return f"{date.day} {date:%B} {date.year}"
+
+
+@register.filter
+def precise_date(date: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
+    """ "28 October 2023", or "October 2023" / "2023" when only the month or year is known."""
+    if date is None:
+        return ""
+    return _format(date, precision)
+
+
+@register.filter
+def event_dates(event) -> str:
+    """An event's dates at the precision they are known: "October 2023"."""
+    start = _format(event.start_date, event.date_precision)
+    if event.end_date and event.end_date != event.start_date:
+        return f"{start} – {_format(event.end_date, DatePrecision.DAY)}"
+    return start
+
+
+# Quotation marks by the language of the quote: guillemets for Arabic-script languages,
+# plain double quotes for Hebrew (as Hebrew typesetting does), English marks otherwise.
+QUOTE_MARKS = {
+    "ar": ("«", "»"),
+    "fa": ("«", "»"),
+    "ur": ("«", "»"),
+    "ps": ("«", "»"),
+    "he": ('"', '"'),
+    "yi": ('"', '"'),
+    "fr": ("« ", " »"),
+    "de": ("„", "“"),
+}
+
+
+@register.filter
+def quoted(statement) -> str:
+    """The statement's text inside the quotation marks of its language."""
+    primary = (statement.language or "en").split("-")[0].lower()
+    opening, closing = QUOTE_MARKS.get(primary, ("“", "”"))
+    return f"{opening}{statement.text}{closing}"
+
+
+@register.inclusion_tag("includes/cite_this.html")
+def cite_this(record):
+    return {"cite": citations(record)}
