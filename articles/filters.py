@@ -65,15 +65,75 @@ def date_filter(
     )
 
 
-def actor_filter(field_name: str, label: str, **kwargs) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
+class SlugChoiceField(django_filters.fields.ModelChoiceField):
+    """A select of the rows worth offering, that accepts the slug of any row of the model.
+
+    The options list only actors who appear in public records (a draft's speaker is not
+    offered), while a shared link naming any existing actor still works.
+    """
+
+    def __init__(self, *args, lookup_queryset: QuerySet, **kwargs):
+        self.lookup_queryset = lookup_queryset
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.lookup_queryset.get(**{self.to_field_name: value})
+        except (self.lookup_queryset.model.DoesNotExist, ValueError, TypeError):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
+def actor_filter(
+    field_name: str, label: str, offered: QuerySet, **kwargs
+) -> django_filters.ModelChoiceFilter:
+    """An actor by slug; the select offers `offered`, ordered by name."""
+    return SlugChoiceFilter(
         field_name=field_name,
         label=label,
-        queryset=Actor.objects.order_by("name"),
+        queryset=offered.order_by("name"),
+        lookup_queryset=Actor.objects.all(),
         to_field_name="slug",
         empty_label="Any",
         error_messages={"invalid_choice": "No actor with the slug “%(value)s”."},
         **kwargs,
+    )
+
+
+def public_speakers() -> QuerySet:
+    return Actor.objects.filter(pk__in=Statement.objects.published().values("speaker_id"))
+
+
+def public_statement_actors() -> QuerySet:
+    """Speakers of public statements and the actors those statements are about."""
+    about = Statement.mentioned_actors.through.objects.filter(
+        statement__in=Statement.objects.published()
+    ).values("actor_id")
+    return Actor.objects.filter(Q(pk__in=public_speakers().values("pk")) | Q(pk__in=about))
+
+
+def public_article_actors() -> QuerySet:
+    """Actors mentioned in public articles or speaking in them."""
+    mentioned = Article.mentioned_actors.through.objects.filter(
+        article__in=Article.objects.published()
+    ).values("actor_id")
+    return Actor.objects.filter(Q(pk__in=mentioned) | Q(pk__in=public_speakers().values("pk")))
+
+
+def public_participants() -> QuerySet:
+    return Actor.objects.filter(
+        pk__in=EventParticipant.objects.filter(event__in=Event.objects.published()).values(
+            "actor_id"
+        )
     )
 
 
@@ -162,8 +222,10 @@ class StatementFilter(ListFilterSet):
     q = text_filter("Words")
     date_from = date_filter("said_on", "gte", "Said from")
     date_to = date_filter("said_on", "lte", "Said until")
-    speaker = actor_filter("speaker", "Speaker")
-    actor = actor_filter("speaker", "Actor (speaker or about)", method="filter_actor")
+    speaker = actor_filter("speaker", "Speaker", public_speakers())
+    actor = actor_filter(
+        "speaker", "Actor (speaker or about)", public_statement_actors(), method="filter_actor"
+    )
     kind = choice_filter("kind", "Kind", Statement.Kind.choices, "kind of statement")
     channel = choice_filter("channel", "Channel", Statement.Channel.choices, "channel")
     outlet = django_filters.ModelChoiceFilter(
@@ -196,7 +258,12 @@ class ArticleFilter(ListFilterSet):
     q = text_filter("Words")
     date_from = date_filter("published_on", "gte", "Published from")
     date_to = date_filter("published_on", "lte", "Published until")
-    actor = actor_filter("mentioned_actors", "Actor (mentioned or speaking)", method="filter_actor")
+    actor = actor_filter(
+        "mentioned_actors",
+        "Actor (mentioned or speaking)",
+        public_article_actors(),
+        method="filter_actor",
+    )
     outlet = django_filters.ModelChoiceFilter(
         field_name="outlet",
         label="Outlet",
@@ -231,7 +298,9 @@ class EventFilter(ListFilterSet):
     q = text_filter("Words")
     date_from = date_filter("start_date", "gte", "From", method="filter_date_from")
     date_to = date_filter("end_date", "lte", "Until", method="filter_date_to")
-    actor = actor_filter("participants", "Participant", method="filter_actor")
+    actor = actor_filter(
+        "participants", "Participant", public_participants(), method="filter_actor"
+    )
     kind = choice_filter("kind", "Kind", Event.Kind.choices, "kind of event")
     place = django_filters.ModelChoiceFilter(
         field_name="place",
