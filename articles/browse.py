@@ -369,13 +369,16 @@ def month_calendar(
     year: int, month: int, per_day: Counter, current: datetime.date | None = None
 ) -> CalendarMonth:
     result = CalendarMonth(first=datetime.date(year, month, 1))
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+    # Day numbers, 0 outside the month: unlike dates, safe in January of year 1 and
+    # December of 9999.
+    for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
+        days = [datetime.date(year, month, number) if number else None for number in week]
         result.weeks.append(
             [
                 CalendarDay(date=day, count=per_day.get(day, 0), current=day == current)
-                if day.month == month
+                if day
                 else None
-                for day in week
+                for day in days
             ]
         )
     return result

@@ -33,6 +33,10 @@ DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, for example 2023-10-28."}
 class ListFilterForm(forms.Form):
     """The form behind every list's filters: refuses a date range that ends before it starts."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
@@ -79,18 +83,37 @@ class SlugChoiceField(django_filters.fields.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        invalid = forms.ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
+        if "\x00" in str(value):  # PostgreSQL refuses NUL in text: no query can match
+            raise invalid
         try:
             return self.lookup_queryset.get(**{self.to_field_name: value})
         except (self.lookup_queryset.model.DoesNotExist, ValueError, TypeError):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            ) from None
+            raise invalid from None
 
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SlugChoiceField
+
+
+def slug_filter(
+    field_name: str, label: str, queryset: QuerySet, noun: str, **kwargs
+) -> SlugChoiceFilter:
+    """A row by slug, offered from `queryset` and looked up in it."""
+    return SlugChoiceFilter(
+        field_name=field_name,
+        label=label,
+        queryset=queryset,
+        lookup_queryset=queryset,
+        to_field_name="slug",
+        empty_label="Any",
+        error_messages={"invalid_choice": f"No {noun} with the slug “%(value)s”."},
+        **kwargs,
+    )
 
 
 def actor_filter(
@@ -228,14 +251,7 @@ class StatementFilter(ListFilterSet):
     )
     kind = choice_filter("kind", "Kind", Statement.Kind.choices, "kind of statement")
     channel = choice_filter("channel", "Channel", Statement.Channel.choices, "channel")
-    outlet = django_filters.ModelChoiceFilter(
-        field_name="article__outlet",
-        label="Outlet",
-        queryset=Outlet.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label="Any",
-        error_messages={"invalid_choice": "No outlet with the slug “%(value)s”."},
-    )
+    outlet = slug_filter("article__outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
     language = language_filter()
     sort = sort_filter(SORTS)
 
@@ -264,14 +280,7 @@ class ArticleFilter(ListFilterSet):
         public_article_actors(),
         method="filter_actor",
     )
-    outlet = django_filters.ModelChoiceFilter(
-        field_name="outlet",
-        label="Outlet",
-        queryset=Outlet.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label="Any",
-        error_messages={"invalid_choice": "No outlet with the slug “%(value)s”."},
-    )
+    outlet = slug_filter("outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
     language = language_filter()
     sort = sort_filter(SORTS)
 
@@ -302,14 +311,12 @@ class EventFilter(ListFilterSet):
         "participants", "Participant", public_participants(), method="filter_actor"
     )
     kind = choice_filter("kind", "Kind", Event.Kind.choices, "kind of event")
-    place = django_filters.ModelChoiceFilter(
-        field_name="place",
-        label="Place (or inside it)",
-        queryset=Place.objects.order_by("name"),
-        to_field_name="slug",
-        empty_label="Any",
+    place = slug_filter(
+        "place",
+        "Place (or inside it)",
+        Place.objects.order_by("name"),
+        "place",
         method="filter_place",
-        error_messages={"invalid_choice": "No place with the slug “%(value)s”."},
     )
     sort = sort_filter(SORTS)
 
