@@ -51,7 +51,9 @@ class ListFilterForm(forms.Form):
 
 def text_filter(label: str = "Text") -> django_filters.CharFilter:
     return django_filters.CharFilter(
-        label=label, method="filter_q", widget=forms.TextInput(attrs={"type": "search"})
+        label=label,
+        method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search", "dir": "auto"}),
     )
 
 

@@ -239,3 +239,8 @@ def test_the_first_and_last_representable_dates_render(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert "Nothing recorded" in text(response)
+
+
+def test_date_page_summarises_what_it_holds(client, demo):
+    assert "1 statement · 0 articles · 2 events" in text(client.get(day_url(2023, 10, 28)))
+    assert "4 statements · 1 article · 0 events" in text(client.get(day_url(2023, 10, 30)))
