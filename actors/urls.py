@@ -5,5 +5,6 @@ from . import views
 app_name = "actors"
 
 urlpatterns = [
+    path("", views.actor_list, name="list"),
     path("<slug:slug>/", views.actor_detail, name="detail"),
 ]

@@ -5,8 +5,10 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
 
 from articles import timeline
+from articles.browse import count_by, list_page, published_statement_count
 from articles.models import Article, Event, EventParticipant, PublicationStatus, Statement
 
+from .filters import ActorFilter
 from .forms import ActorStatementsForm
 from .models import Actor
 
@@ -115,4 +117,21 @@ def actor_detail(request, slug):
             "months": months,
             "chart": chart,
         },
+    )
+
+
+def actor_list(request):
+    return list_page(
+        request,
+        queryset=Actor.objects.for_listing().annotate(
+            statement_count=published_statement_count("speaker")
+        ),
+        filterset_class=ActorFilter,
+        kind="actors",
+        template="actors/actor_list.html",
+        noun=("actor", "actors"),
+        facets=[
+            ("Kinds", count_by("kind", "kind", choices=Actor.Kind.choices)),
+            ("Countries", count_by("country", "country")),
+        ],
     )

@@ -1,0 +1,342 @@
+"""FilterSets of the public lists: statements, articles, events.
+
+Parameter names are shared across lists where they mean the same (DESIGN.md): `q`,
+`date_from`, `date_to`, `actor`, `speaker`, `kind`, `channel`, `outlet`, `place`,
+`language`, `sort`. Every filter names its field and lookup; the ones that need more
+than one lookup go through `method=`. Error messages are written for readers, because
+the list pages show them as they are.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q, QuerySet
+
+from actors.models import Actor
+from search.engine import filter_text
+
+from .models import (
+    Article,
+    Event,
+    EventParticipant,
+    Outlet,
+    Place,
+    Statement,
+)
+
+ISO_DATE = ["%Y-%m-%d"]
+DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, for example 2023-10-28."}
+
+
+class ListFilterForm(forms.Form):
+    """The form behind every list's filters: refuses a date range that ends before it starts."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(
+                "The start date (%(start)s) is after the end date (%(end)s).",
+                code="date_order",
+                params={"start": start.isoformat(), "end": end.isoformat()},
+            )
+        return cleaned
+
+
+def text_filter(label: str = "Text") -> django_filters.CharFilter:
+    return django_filters.CharFilter(
+        label=label,
+        method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search", "dir": "auto"}),
+    )
+
+
+def date_filter(
+    field_name: str, lookup_expr: str, label: str, **kwargs
+) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        label=label,
+        input_formats=ISO_DATE,
+        error_messages=DATE_ERRORS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        **kwargs,
+    )
+
+
+class SlugChoiceField(django_filters.fields.ModelChoiceField):
+    """A select of the rows worth offering, that accepts the slug of any row of the model.
+
+    The options list only actors who appear in public records (a draft's speaker is not
+    offered), while a shared link naming any existing actor still works.
+    """
+
+    def __init__(self, *args, lookup_queryset: QuerySet, **kwargs):
+        self.lookup_queryset = lookup_queryset
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        invalid = forms.ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
+        if "\x00" in str(value):  # PostgreSQL refuses NUL in text: no query can match
+            raise invalid
+        try:
+            return self.lookup_queryset.get(**{self.to_field_name: value})
+        except (self.lookup_queryset.model.DoesNotExist, ValueError, TypeError):
+            raise invalid from None
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
+def slug_filter(
+    field_name: str, label: str, queryset: QuerySet, noun: str, **kwargs
+) -> SlugChoiceFilter:
+    """A row by slug, offered from `queryset` and looked up in it."""
+    return SlugChoiceFilter(
+        field_name=field_name,
+        label=label,
+        queryset=queryset,
+        lookup_queryset=queryset,
+        to_field_name="slug",
+        empty_label="Any",
+        error_messages={"invalid_choice": f"No {noun} with the slug “%(value)s”."},
+        **kwargs,
+    )
+
+
+def actor_filter(
+    field_name: str, label: str, offered: QuerySet, **kwargs
+) -> django_filters.ModelChoiceFilter:
+    """An actor by slug; the select offers `offered`, ordered by name."""
+    return SlugChoiceFilter(
+        field_name=field_name,
+        label=label,
+        queryset=offered.order_by("name"),
+        lookup_queryset=Actor.objects.all(),
+        to_field_name="slug",
+        empty_label="Any",
+        error_messages={"invalid_choice": "No actor with the slug “%(value)s”."},
+        **kwargs,
+    )
+
+
+def public_speakers() -> QuerySet:
+    return Actor.objects.filter(pk__in=Statement.objects.published().values("speaker_id"))
+
+
+def public_statement_actors() -> QuerySet:
+    """Speakers of public statements and the actors those statements are about."""
+    about = Statement.mentioned_actors.through.objects.filter(
+        statement__in=Statement.objects.published()
+    ).values("actor_id")
+    return Actor.objects.filter(Q(pk__in=public_speakers().values("pk")) | Q(pk__in=about))
+
+
+def public_article_actors() -> QuerySet:
+    """Actors mentioned in public articles or speaking in them."""
+    mentioned = Article.mentioned_actors.through.objects.filter(
+        article__in=Article.objects.published()
+    ).values("actor_id")
+    return Actor.objects.filter(Q(pk__in=mentioned) | Q(pk__in=public_speakers().values("pk")))
+
+
+def public_participants() -> QuerySet:
+    return Actor.objects.filter(
+        pk__in=EventParticipant.objects.filter(event__in=Event.objects.published()).values(
+            "actor_id"
+        )
+    )
+
+
+def choice_filter(field_name: str, label: str, choices, noun: str) -> django_filters.ChoiceFilter:
+    values = ", ".join(value for value, _ in choices)
+    return django_filters.ChoiceFilter(
+        field_name=field_name,
+        lookup_expr="exact",
+        label=label,
+        choices=choices,
+        empty_label="Any",
+        error_messages={"invalid_choice": f"“%(value)s” is not a {noun}. Choose one of: {values}."},
+    )
+
+
+def language_filter() -> django_filters.CharFilter:
+    return django_filters.CharFilter(
+        field_name="language",
+        lookup_expr="iexact",
+        label="Language",
+        help_text="A language tag: en, ar, he, fr…",
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                "A language is a tag such as en, ar, he or pt-BR.",
+            )
+        ],
+    )
+
+
+def sort_filter(sorts: dict[str, tuple[str, tuple[str, ...]]]) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[(key, label) for key, (label, _) in sorts.items()],
+        method="filter_sort",
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a way to sort this list. Choose one of: "
+            + ", ".join(sorts)
+            + "."
+        },
+    )
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """Shared behaviour: `q` through the search engine, `sort` applied last, stable order.
+
+    `SORTS` maps each `sort` value to a label and the ORDER BY columns; the first is the
+    default. Every ordering ends with the primary key so pages never overlap.
+    """
+
+    SORTS: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return filter_text(queryset, value)
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset  # applied in filter_queryset, after every other filter
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or next(iter(self.SORTS))
+        return queryset.order_by(*self.SORTS[sort][1])
+
+
+def places_within(place: Place) -> list[int]:
+    """The place and every place inside it, at any depth (one query for the whole tree)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Place.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, frontier = [place.pk], [place.pk]
+    while frontier:
+        frontier = [
+            child for pk in frontier for child in children.get(pk, []) if child not in found
+        ]
+        found.extend(frontier)
+    return found
+
+
+class StatementFilter(ListFilterSet):
+    SORTS = {
+        "-date": ("Newest first", ("-said_on", "-pk")),
+        "date": ("Oldest first", ("said_on", "pk")),
+    }
+
+    q = text_filter("Words")
+    date_from = date_filter("said_on", "gte", "Said from")
+    date_to = date_filter("said_on", "lte", "Said until")
+    speaker = actor_filter("speaker", "Speaker", public_speakers())
+    actor = actor_filter(
+        "speaker", "Actor (speaker or about)", public_statement_actors(), method="filter_actor"
+    )
+    kind = choice_filter("kind", "Kind", Statement.Kind.choices, "kind of statement")
+    channel = choice_filter("channel", "Channel", Statement.Channel.choices, "channel")
+    outlet = slug_filter("article__outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
+    language = language_filter()
+    sort = sort_filter(SORTS)
+
+    class Meta:
+        model = Statement
+        fields: list[str] = []
+        form = ListFilterForm
+
+    def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
+        return queryset.involving(value)
+
+
+class ArticleFilter(ListFilterSet):
+    SORTS = {
+        "-date": ("Newest first", ("-published_on", "title", "pk")),
+        "date": ("Oldest first", ("published_on", "title", "pk")),
+        "title": ("Title", ("title", "pk")),
+    }
+
+    q = text_filter("Words")
+    date_from = date_filter("published_on", "gte", "Published from")
+    date_to = date_filter("published_on", "lte", "Published until")
+    actor = actor_filter(
+        "mentioned_actors",
+        "Actor (mentioned or speaking)",
+        public_article_actors(),
+        method="filter_actor",
+    )
+    outlet = slug_filter("outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
+    language = language_filter()
+    sort = sort_filter(SORTS)
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+        form = ListFilterForm
+
+    def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
+        # Only public statements count: a draft must not reveal who spoke in an article.
+        speaking = Statement.objects.published().filter(speaker=value).values("article_id")
+        mentioned = Article.mentioned_actors.through.objects.filter(actor=value).values(
+            "article_id"
+        )
+        return queryset.filter(Q(pk__in=mentioned) | Q(pk__in=speaking))
+
+
+class EventFilter(ListFilterSet):
+    SORTS = {
+        "-date": ("Newest first", ("-start_date", "title", "pk")),
+        "date": ("Oldest first", ("start_date", "title", "pk")),
+    }
+
+    q = text_filter("Words")
+    date_from = date_filter("start_date", "gte", "From", method="filter_date_from")
+    date_to = date_filter("end_date", "lte", "Until", method="filter_date_to")
+    actor = actor_filter(
+        "participants", "Participant", public_participants(), method="filter_actor"
+    )
+    kind = choice_filter("kind", "Kind", Event.Kind.choices, "kind of event")
+    place = slug_filter(
+        "place",
+        "Place (or inside it)",
+        Place.objects.order_by("name"),
+        "place",
+        method="filter_place",
+    )
+    sort = sort_filter(SORTS)
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+        form = ListFilterForm
+
+    # Events overlapping the range, not only those starting in it.
+    def filter_date_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.between(value, None)
+
+    def filter_date_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.between(None, value)
+
+    def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
+        taking_part = EventParticipant.objects.filter(actor=value).values("event_id")
+        return queryset.filter(pk__in=taking_part)
+
+    def filter_place(self, queryset: QuerySet, name: str, value: Place) -> QuerySet:
+        return queryset.filter(place__in=places_within(value))
