@@ -220,6 +220,10 @@ class Article(models.Model):
     def is_public(self) -> bool:
         return self.status == PublicationStatus.PUBLISHED
 
+    def public_corrections(self):
+        """Corrections of this article and of its public statements (one query)."""
+        return Correction.objects.for_article_page(self)
+
 
 class StatementQuerySet(models.QuerySet):
     def published(self):
