@@ -156,7 +156,12 @@ EDITORS_GROUP = "Editors"
 
 def _records_set_status(*, records: QuerySet, status: str, user: AbstractBaseUser | None) -> int:
     model = records.model
-    rows = list(records.select_for_update().exclude(status=status).order_by("pk"))
+    # Lock the plain rows: the caller's queryset may carry outer joins (an admin
+    # changelist's select_related), which PostgreSQL cannot lock.
+    ids = list(records.values_list("pk", flat=True))
+    rows = list(
+        model.objects.select_for_update().filter(pk__in=ids).exclude(status=status).order_by("pk")
+    )
     now = timezone.now()
     fields = ["status", "updated_at"]
     for row in rows:
