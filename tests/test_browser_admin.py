@@ -1,0 +1,139 @@
+"""An editor enters the seed article in the admin, in a real Chromium, and readers see it."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from articles.demo import SEED_BODY, SEED_TITLE
+from articles.models import Article, Event, PublicationStatus, Statement
+from articles.services import editor_create
+
+MILLER_QUOTE = (
+    "Secretary of State Antony J. Blinken had a conversation with UK Foreign Secretary "
+    "James Cleverly."
+)
+PARAPHRASE = "Cleverly reaffirmed the UK’s support for Israel’s right to self-defense."
+
+
+def pick(page, select_id: str, term: str, option: str):
+    """Choose `option` in the admin's select2 autocomplete next to `select_id`."""
+    page.click(f"#{select_id} + .select2 .select2-selection")
+    page.keyboard.type(term)
+    page.click(f".select2-results__option:text-is('{option}')")
+
+
+def save(page):
+    page.click("input[name=_save]")
+    page.wait_for_load_state()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_editor_enters_and_publishes_the_seed_article(live_server, page):
+    if not Group.objects.filter(name="Editors").exists():
+        pytest.fail("The Editors group from the data migration is missing.")
+    editor_create(username="maria", email="maria@example.org", password="a-long-pass-phrase-7")
+    admin = f"{live_server.url}/admin"
+
+    page.goto(f"{admin}/login/?next=/admin/")
+    page.fill("#id_username", "maria")
+    page.fill("#id_password", "a-long-pass-phrase-7")
+    page.click("input[type=submit]")
+    page.get_by_role("heading", name="Site administration").wait_for()
+    assert "Users" not in page.inner_text("#content-main")
+
+    # An outlet.
+    page.goto(f"{admin}/articles/outlet/add/")
+    page.fill("#id_name", "TechBallad")
+    page.fill("#id_url", "https://www.techballad.com/")
+    save(page)
+    page.get_by_text("was added successfully").wait_for()
+
+    # Two actors.
+    for name in ["Matthew Miller", "James Cleverly"]:
+        page.goto(f"{admin}/actors/actor/add/")
+        page.fill("#id_name", name)
+        save(page)
+        page.get_by_text("was added successfully").wait_for()
+
+    # The seed article, its two actors picked through the autocomplete, a verified quote
+    # and a paraphrase inline.
+    page.goto(f"{admin}/articles/article/add/")
+    page.fill("#id_title", SEED_TITLE)
+    pick(page, "id_outlet", "Tech", "TechBallad")
+    page.fill("#id_published_on", "2023-10-30")
+    page.fill("#id_url", "https://www.techballad.com/seed/")
+    page.fill("#id_body", SEED_BODY)
+    pick(page, "id_mentioned_actors", "Miller", "Matthew Miller")
+    pick(page, "id_mentioned_actors", "Clever", "James Cleverly")
+    page.click("text=Add another Statement")
+    pick(page, "id_statements-0-speaker", "Miller", "Matthew Miller")
+    page.fill("#id_statements-0-text", MILLER_QUOTE)
+    page.select_option("#id_statements-0-kind", "quote")
+    page.select_option("#id_statements-0-status", "published")
+    page.click("text=Add another Statement")
+    pick(page, "id_statements-1-speaker", "Clever", "James Cleverly")
+    page.fill("#id_statements-1-text", PARAPHRASE)
+    page.select_option("#id_statements-1-kind", "paraphrase")
+    page.select_option("#id_statements-1-status", "published")
+    save(page)
+    page.get_by_text("was added successfully").wait_for()
+
+    article = Article.objects.get(title=SEED_TITLE)
+    assert article.status == PublicationStatus.DRAFT
+    assert set(article.mentioned_actors.values_list("slug", flat=True)) == {
+        "matthew-miller",
+        "james-cleverly",
+    }
+    quote = Statement.objects.get(kind="quote")
+    assert quote.passage() is not None
+
+    # An event.
+    page.goto(f"{admin}/articles/event/add/")
+    page.fill("#id_title", "Blinken–Cleverly phone call on Gaza")
+    page.select_option("#id_kind", "diplomatic_contact")
+    page.fill("#id_start_date", "2023-10-28")
+    pick(page, "id_articles", "Israel", SEED_TITLE)
+    pick(page, "id_participations-0-actor", "Clever", "James Cleverly")
+    save(page)
+    page.get_by_text("was added successfully").wait_for()
+
+    # Nothing is public yet.
+    response = page.goto(f"{live_server.url}/statements/{quote.pk}/")
+    assert response.status == 404
+
+    # Publish the article and the event with the bulk action.
+    for changelist in ["articles/article", "articles/event"]:
+        page.goto(f"{admin}/{changelist}/")
+        page.check("input[name=_selected_action]")
+        page.select_option("select[name=action]", "publish_selected")
+        page.click("button[name=index]")
+        page.locator("li.success", has_text="Published 1").wait_for()
+
+    event = Event.objects.get(title="Blinken–Cleverly phone call on Gaza")
+    assert event.status == PublicationStatus.PUBLISHED
+
+    # Readers see them.
+    page.goto(f"{live_server.url}/statements/{quote.pk}/")
+    assert MILLER_QUOTE in page.inner_text("main")
+    assert "Matthew Miller" in page.inner_text("main")
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    assert SEED_TITLE in page.inner_text("main")
+    assert MILLER_QUOTE in page.inner_text("main")
+    paraphrase = Statement.objects.get(kind="paraphrase")
+    page.goto(f"{live_server.url}/statements/{paraphrase.pk}/")
+    assert PARAPHRASE in page.inner_text("main")
+    page.goto(f"{live_server.url}{event.get_absolute_url()}")
+    assert "Blinken–Cleverly phone call on Gaza" in page.inner_text("main")
+
+    # A quote that is not in the body is refused, with the closest passage.
+    page.goto(f"{admin}/articles/statement/add/")
+    pick(page, "id_article", "Israel", SEED_TITLE)
+    pick(page, "id_speaker", "Miller", "Matthew Miller")
+    page.fill(
+        "#id_text", "Secretary Blinken had a long conversation with Foreign Secretary Cleverly."
+    )
+    save(page)
+    errors = page.inner_text(".errorlist")
+    assert "This quote is not in the source article's body." in errors
+    assert "The closest passage there reads" in errors
+    assert Statement.objects.count() == 2
