@@ -34,6 +34,7 @@ def actor_merge_plan(*, keep: Actor, drop: Actor) -> MergePlan:
     """List everything `actor_merge` would move from `drop` to `keep`, changing nothing."""
     _check_merge(keep, drop)
     mentions = Statement.mentioned_actors.through.objects.filter(actor=drop)
+    shared = set(EventParticipant.objects.filter(actor=keep).values_list("event_id", flat=True))
     plan = MergePlan(keep=keep, drop=drop)
     plan.moves = [
         (
@@ -58,6 +59,7 @@ def actor_merge_plan(*, keep: Actor, drop: Actor) -> MergePlan:
             "Event participations",
             [
                 f"{p.event} ({p.get_role_display()})"
+                + (" — already a participant: not duplicated" if p.event_id in shared else "")
                 for p in EventParticipant.objects.filter(actor=drop).select_related("event")
             ],
         ),

@@ -10,6 +10,8 @@ organisation, then the nearest name wins.
 import re
 from dataclasses import dataclass
 
+from articles.quotes import normalise
+
 from .models import Actor, Alias
 
 NEARBY = 200
@@ -105,8 +107,6 @@ def quote_suggestions(body: str, *, recorded: list[str] = (), names=None) -> lis
     `recorded` holds the texts of the statements already taken from this article;
     a passage that one of them contains, or that contains one of them, is left out.
     """
-    from articles.quotes import normalise
-
     names = known_names() if names is None else names
     matches = _name_matches(body, names)
     recorded_norm = [normalise(text).casefold() for text in recorded if text.strip()]

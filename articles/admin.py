@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -159,6 +160,10 @@ class ArticleAdmin(PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin
             ),
             *super().get_urls(),
         ]
+
+    def get_changeform_initial_data(self, request):
+        # Provenance: a new article's text is usually retrieved as it is entered.
+        return {"retrieved_at": timezone.now(), **super().get_changeform_initial_data(request)}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

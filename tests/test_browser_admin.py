@@ -84,6 +84,8 @@ def test_editor_enters_and_publishes_the_seed_article(live_server, page):
         "matthew-miller",
         "james-cleverly",
     }
+    assert article.retrieved_at is not None  # provenance: prefilled when entered
+    assert len(article.body_sha256) == 64
     quote = Statement.objects.get(kind="quote")
     assert quote.passage() is not None
 

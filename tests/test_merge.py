@@ -111,7 +111,10 @@ def test_merge_plan_lists_what_will_move_and_changes_nothing(duplicates):
     assert len(moves["Statements spoken"]) == 1
     assert len(moves["Statements made on behalf of"]) == 1
     assert len(moves["Mentions in articles"]) == 2
-    assert sorted(moves["Event participations"]) == ["Call (Participant)", "Visit (Initiator)"]
+    assert sorted(moves["Event participations"]) == [
+        "Call (Participant) — already a participant: not duplicated",
+        "Visit (Initiator)",
+    ]
     assert moves["Aliases"] == ["@SecBlinken", "Antony J. Blinken", "Tony Blinken (its name)"]
     assert Actor.objects.filter(pk=duplicates["drop"].pk).exists()
 

@@ -1,10 +1,11 @@
 import getpass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.services import editor_create
+from articles.services import EDITORS_GROUP, editor_create
 
 
 class Command(BaseCommand):
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="", help="The editor's e-mail address.")
 
     def handle(self, *args, username: str, email: str, **options):
+        if not Group.objects.filter(name=EDITORS_GROUP).exists():
+            raise CommandError(f"The {EDITORS_GROUP} group is missing: run `manage.py migrate`.")
         if get_user_model().objects.filter(username=username).exists():
             raise CommandError(f"A user named {username!r} already exists.")
         for _attempt in range(3):
