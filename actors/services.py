@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from simple_history.utils import bulk_update_with_history
 
 from articles.models import Article, Correction, EventParticipant, Statement
@@ -95,9 +96,10 @@ def actor_merge(*, keep: Actor, drop: Actor, user: AbstractBaseUser | None = Non
     reason = f"Merged actor “{drop.name}” (#{drop.pk}) into “{keep.name}” (#{keep.pk})"
 
     statements = list(
-        Statement.objects.filter(speaker=drop) | Statement.objects.filter(on_behalf_of=drop)
+        Statement.objects.select_for_update().filter(Q(speaker=drop) | Q(on_behalf_of=drop))
     )
     for statement in statements:
+        statement.version += 1  # an editor with the statement open must not save over this
         if statement.speaker_id == drop.pk:
             statement.speaker = keep
         if statement.on_behalf_of_id == drop.pk:
@@ -106,7 +108,7 @@ def actor_merge(*, keep: Actor, drop: Actor, user: AbstractBaseUser | None = Non
         bulk_update_with_history(
             statements,
             Statement,
-            ["speaker", "on_behalf_of"],
+            ["speaker", "on_behalf_of", "version"],
             default_user=user,
             default_change_reason=reason,
         )

@@ -13,7 +13,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from actors.models import Actor
 from actors.suggestions import actor_suggestions, known_names, quote_suggestions
 
-from .forms import ArticleAdminForm, EditConflict, EventAdminForm, StatementAdminForm
+from .forms import (
+    ArticleAdminForm,
+    EditConflict,
+    EventAdminForm,
+    StatementAdminForm,
+    StatementInlineForm,
+)
 from .models import (
     Article,
     Correction,
@@ -81,6 +87,51 @@ class CorrectionsMixin:
             correction_record(record=obj, note=note, changed_fields=corrected, editor=request.user)
 
 
+def _locked_update(obj, expected) -> None:
+    """Compare and increment the version in one conditional UPDATE, or raise EditConflict."""
+    model = type(obj)
+    updated = model._default_manager.filter(pk=obj.pk, version=expected).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        raise EditConflict
+    obj.version = expected + 1
+
+
+class OptimisticLockingMixin:
+    """No lost edits: the second editor to save gets a conflict message, text kept.
+
+    The form checks the version first, so the usual conflict re-displays the form with
+    a message. A save that loses the race between that check and the conditional UPDATE
+    raises EditConflict: the transaction rolls back and the view runs once more, when
+    the form's check sees the new version and shows the same message.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.reverting = getattr(request, "_reverting", False)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            _locked_update(obj, form.cleaned_data.get("opened_version"))
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request._reverting = True
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except EditConflict:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
     list_display = ["name", "url", "country"]
@@ -101,7 +152,7 @@ class PlaceAdmin(admin.ModelAdmin):
 
 class StatementInline(admin.StackedInline):
     model = Statement
-    form = StatementAdminForm
+    form = StatementInlineForm
     extra = 0
     autocomplete_fields = ["speaker", "on_behalf_of", "mentioned_actors", "event"]
     fields = [
@@ -112,12 +163,15 @@ class StatementInline(admin.StackedInline):
         ("source_url", "event"),
         "mentioned_actors",
         "correction_note",
+        "opened_version",
     ]
     show_change_link = True
 
 
 @admin.register(Article)
-class ArticleAdmin(PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin):
+class ArticleAdmin(
+    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin
+):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "outlet", "published_on", "language", "status"]
@@ -165,41 +219,15 @@ class ArticleAdmin(PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin
         # Provenance: a new article's text is usually retrieved as it is entered.
         return {"retrieved_at": timezone.now(), **super().get_changeform_initial_data(request)}
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.reverting = getattr(request, "_reverting", False)
-        return form
-
-    # Optimistic locking: the version the editor opened is compared and incremented in
-    # one conditional UPDATE. The form checks first, so the usual conflict re-displays
-    # the form with a message; a save that loses the race in between raises EditConflict,
-    # the transaction rolls back, and the view runs again to show the same message.
-    def save_model(self, request, obj, form, change):
-        if change:
-            expected = form.cleaned_data.get("opened_version")
-            updated = Article.objects.filter(pk=obj.pk, version=expected).update(
-                version=F("version") + 1
-            )
-            if not updated:
-                raise EditConflict
-            obj.version = expected + 1
-        super().save_model(request, obj, form, change)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except EditConflict:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        request._reverting = True
-        try:
-            with transaction.atomic():
-                return super().history_form_view(request, object_id, version_id, extra_context)
-        except EditConflict:
-            return super().history_form_view(request, object_id, version_id, extra_context)
-
     def save_formset(self, request, form, formset, change):
+        if formset.model is Statement:
+            # Statements edited inline are locked like those edited on their own page.
+            deleted = set(formset.deleted_forms)
+            for inline_form in formset.initial_forms:
+                if inline_form not in deleted and inline_form.has_changed():
+                    _locked_update(
+                        inline_form.instance, inline_form.cleaned_data.get("opened_version")
+                    )
         super().save_formset(request, form, formset, change)
         if formset.model is Statement:
             for inline_form in formset.forms:
@@ -257,7 +285,9 @@ class ArticleAdmin(PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin
 
 
 @admin.register(Statement)
-class StatementAdmin(PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin):
+class StatementAdmin(
+    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin
+):
     form = StatementAdminForm
     list_display = ["short_text", "speaker", "kind", "channel", "said_on", "status", "article"]
     list_filter = ["status", "kind", "channel", "language"]
@@ -267,7 +297,7 @@ class StatementAdmin(PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdm
     autocomplete_fields = ["article", "speaker", "on_behalf_of", "mentioned_actors", "event"]
     readonly_fields = ["created_at", "updated_at"]
     fields = [
-        "article",
+        ("article", "opened_version"),
         ("speaker", "on_behalf_of"),
         "text",
         "correction_note",
@@ -290,7 +320,9 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin):
+class EventAdmin(
+    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin
+):
     form = EventAdminForm
     list_display = ["title", "kind", "start_date", "end_date", "date_precision", "place", "status"]
     list_filter = ["status", "kind", "date_precision"]
@@ -302,7 +334,7 @@ class EventAdmin(PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ParticipantInline]
     fields = [
-        "title",
+        ("title", "opened_version"),
         "slug",
         "kind",
         ("start_date", "end_date", "date_precision"),

@@ -1,10 +1,10 @@
-"""Admin forms: correction notes for published text, optimistic locking for articles."""
+"""Admin forms: correction notes for published text, optimistic locking."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import Article, PublicationStatus
+from .models import PublicationStatus
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -67,11 +67,21 @@ class CorrectionNoteForm(forms.ModelForm):
         return cleaned_data
 
 
-class ArticleAdminForm(CorrectionNoteForm):
-    correction_fields = ("title", "body")
-    public_lookup = {"status": PUBLISHED}
+class VersionedForm(forms.ModelForm):
+    """Optimistic locking: refuses to save over a version saved after the form was opened.
+
+    The form carries the version the editor opened in a hidden field and compares it
+    with the stored one. On a conflict the form is shown again with the editor's text and
+    a message; its hidden version is moved to the current one, so saving again, after
+    reading the message, replaces the other version on purpose. The admin then compares
+    and increments the version in one conditional UPDATE (see `OptimisticLockingMixin`).
+    """
+
     # Set by the admin on the history "revert" page: compare with the current version.
     reverting = False
+    # A main form is always checked, since the admin saves it even when unchanged; an
+    # inline form only when changed, since unchanged inline rows are not saved.
+    check_unchanged = True
 
     # The version the editor opened (named apart from the non-editable model field).
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -85,23 +95,18 @@ class ArticleAdminForm(CorrectionNoteForm):
             self.fields["opened_version"].initial = version
 
     def _current(self) -> dict:
-        return Article.objects.filter(pk=self.instance.pk).values(
+        model = type(self.instance)
+        return model._default_manager.filter(pk=self.instance.pk).values(
             "version", "updated_at"
         ).first() or {"version": 0, "updated_at": None}
 
-    def clean_body(self):
-        # Browsers send text areas with CRLF line ends; store LF so the checksum and
-        # the quote offsets do not change when nobody changed the text.
-        return self.cleaned_data["body"].replace("\r\n", "\n")
-
     def clean(self):
         cleaned_data = super().clean()
-        if self.instance.pk is None:
+        if self.instance.pk is None or not (self.check_unchanged or self.has_changed()):
             return cleaned_data
         expected = cleaned_data.get("opened_version")
         current = self._current()
         if expected != current["version"]:
-            # Let a second save go through: the editor has now been warned.
             self.data = self.data.copy()
             self.data[self.add_prefix("opened_version")] = str(current["version"])
             latest = self.instance.history.select_related("history_user").first()
@@ -111,22 +116,37 @@ class ArticleAdminForm(CorrectionNoteForm):
             when = ""
             if current["updated_at"] is not None:
                 when = f" at {timezone.localtime(current['updated_at']):%H:%M:%S on %d %B %Y}"
+            name = self.instance._meta.verbose_name
             raise ValidationError(
-                f"Someone else saved this article after you opened it{who}{when}. "
+                f"Someone else saved this {name} after you opened it{who}{when}. "
                 "Your changes have NOT been saved: they are still in the form below. "
-                "Compare them with the current version (History, top right, opens the "
+                f"Compare them with the current version (the {name}'s History shows the "
                 "saved versions) and save again to replace that version with yours.",
                 code="edit_conflict",
             )
         return cleaned_data
 
 
-class StatementAdminForm(CorrectionNoteForm):
+class ArticleAdminForm(VersionedForm, CorrectionNoteForm):
+    correction_fields = ("title", "body")
+    public_lookup = {"status": PUBLISHED}
+
+    def clean_body(self):
+        # Browsers send text areas with CRLF line ends; store LF so the checksum and
+        # the quote offsets do not change when nobody changed the text.
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
+
+class StatementAdminForm(VersionedForm, CorrectionNoteForm):
     correction_fields = ("text",)
     public_lookup = {"status": PUBLISHED, "article__status": PUBLISHED}
 
 
-class EventAdminForm(CorrectionNoteForm):
+class StatementInlineForm(StatementAdminForm):
+    check_unchanged = False
+
+
+class EventAdminForm(VersionedForm, CorrectionNoteForm):
     correction_fields = ("title", "description")
     public_lookup = {"status": PUBLISHED}
 

@@ -520,3 +520,90 @@ def test_editors_have_no_permission_to_edit_users(editor):
     assert not editor.has_perm("auth.change_user")
     assert not editor.has_perm("auth.add_permission")
     assert Permission.objects.filter(group__name="Editors", codename="change_article").exists()
+
+
+@pytest.fixture
+def two_editors(client, editor, django_user_model):
+    other = django_user_model.objects.create_user("sam", password="x", is_staff=True)
+    other.groups.add(Group.objects.get(name="Editors"))
+    return editor, other
+
+
+def test_statements_and_events_are_locked_too(client, two_editors):
+    first_editor, second_editor = two_editors
+    statement = StatementFactory(status=DRAFT, translation="")
+    event = EventFactory(status=DRAFT, description="")
+    for obj, field in [(statement, "translation"), (event, "description")]:
+        url = change_url(obj)
+        client.force_login(first_editor)
+        first = admin_form_data(client.get(url))
+        client.force_login(second_editor)
+        second = admin_form_data(client.get(url))
+        client.force_login(first_editor)
+        first[field] = "From the first editor."
+        assert client.post(url, first).status_code == 302
+        client.force_login(second_editor)
+        second[field] = "From the second editor."
+        response = client.post(url, second)
+        content = response.content.decode()
+        assert f"Someone else saved this {obj._meta.verbose_name} after you opened it" in content
+        assert "From the second editor." in content
+        obj.refresh_from_db()
+        assert getattr(obj, field) == "From the first editor."
+
+
+def test_a_statement_edited_inline_after_someone_else_edited_it_is_a_conflict(client, two_editors):
+    first_editor, second_editor = two_editors
+    statement = StatementFactory(status=DRAFT, translation="")
+    article_url = change_url(statement.article)
+    client.force_login(second_editor)
+    on_article_page = admin_form_data(client.get(article_url))
+
+    client.force_login(first_editor)
+    own_page = admin_form_data(client.get(change_url(statement)))
+    own_page["translation"] = "From the statement page."
+    assert client.post(change_url(statement), own_page).status_code == 302
+
+    client.force_login(second_editor)
+    on_article_page["statements-0-translation"] = "From the article page."
+    response = client.post(article_url, on_article_page)
+    content = response.content.decode()
+    assert "Someone else saved this statement after you opened it by maria" in content
+    assert "From the article page." in content
+    statement.refresh_from_db()
+    assert statement.translation == "From the statement page."
+
+
+def test_a_stale_inline_statement_is_a_conflict_not_a_silent_revert(client, two_editors):
+    """The article page still holds the statement as it was: saving it would undo the
+    other editor's change, so it is a conflict even though this editor did not touch it."""
+    first_editor, second_editor = two_editors
+    statement = StatementFactory(status=DRAFT, translation="")
+    article = statement.article
+    article_url = change_url(article)
+    client.force_login(second_editor)
+    on_article_page = admin_form_data(client.get(article_url))
+
+    client.force_login(first_editor)
+    own_page = admin_form_data(client.get(change_url(statement)))
+    own_page["translation"] = "From the statement page."
+    assert client.post(change_url(statement), own_page).status_code == 302
+
+    client.force_login(second_editor)
+    on_article_page["byline"] = "A. Reporter"
+    response = client.post(article_url, on_article_page)
+    assert "Someone else saved this statement" in response.content.decode()
+    statement.refresh_from_db()
+    article.refresh_from_db()
+    assert statement.translation == "From the statement page."
+    assert article.byline == ""  # nothing of the refused save was kept
+
+
+def test_inline_statements_nobody_else_changed_save_without_conflict(editor_client):
+    statement = StatementFactory(status=DRAFT)
+    article_url = change_url(statement.article)
+    data = admin_form_data(editor_client.get(article_url))
+    data["byline"] = "A. Reporter"
+    assert editor_client.post(article_url, data).status_code == 302
+    statement.refresh_from_db()
+    assert statement.version == 1  # unchanged rows are not saved
