@@ -607,3 +607,70 @@ def test_inline_statements_nobody_else_changed_save_without_conflict(editor_clie
     assert editor_client.post(article_url, data).status_code == 302
     statement.refresh_from_db()
     assert statement.version == 1  # unchanged rows are not saved
+
+
+def test_changing_an_actors_name_asks_for_a_note_and_shows_it_on_the_actor_page(editor_client):
+    from .factories import ActorFactory
+
+    actor = ActorFactory(name="Eli Cohn")
+    url = change_url(actor)
+    data = admin_form_data(editor_client.get(url))
+    data["name"] = "Eli Cohen"
+    response = editor_client.post(url, data)
+    assert "This actor is public and you changed its name" in response.content.decode()
+    data["correction_note"] = "Corrected the spelling of the name."
+    assert editor_client.post(url, data).status_code == 302
+    assert Correction.objects.for_record(actor).get().changed_fields == "name"
+    page = editor_client.get(actor.get_absolute_url()).content.decode()
+    assert "Corrected the spelling of the name." in page
+
+
+def test_an_inline_edit_of_the_body_that_breaks_a_quote_is_refused(editor_client):
+    statement = StatementFactory(text="We will keep talking.")
+    article = statement.article
+    url = change_url(article)
+    data = admin_form_data(editor_client.get(url))
+    data["body"] = article.body.replace("keep talking", "stop talking")
+    data["correction_note"] = "Fixed a word."
+    response = editor_client.post(url, data)
+    content = response.content.decode()
+    assert "This quote is not in the source article" in content
+    assert "We will stop talking." in content  # the closest passage in the new body
+    article.refresh_from_db()
+    assert "keep talking" in article.body
+    assert not Correction.objects.exists()
+
+
+def test_editors_see_the_history_of_events_and_actors(editor_client):
+    from .factories import ActorFactory
+
+    event = EventFactory()
+    actor = ActorFactory()
+    for obj in (event, actor):
+        opts = obj._meta
+        response = editor_client.get(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+        )
+        assert response.status_code == 200
+        assert "Created" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [5, 200])
+def test_corrections_changelist_query_count_does_not_grow(
+    editor_client, django_assert_max_num_queries, rows
+):
+    statement = StatementFactory()
+    event = EventFactory()
+    for n in range(rows):
+        target = [
+            {"article": statement.article},
+            {"statement": statement},
+            {"event": event},
+        ][n % 3]
+        Correction.objects.create(note=f"Note {n}.", **target)
+    # session, user, permissions (2), count, filtered count, the page of corrections with
+    # their records, speakers and editors in one join, the date hierarchy: about 9.
+    with django_assert_max_num_queries(10):
+        response = editor_client.get(changelist_url(Correction))
+    assert response.status_code == 200
+    assert "Note 1." in response.content.decode()
