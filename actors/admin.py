@@ -3,8 +3,8 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from simple_history.admin import SimpleHistoryAdmin
 
+from articles.admin_base import ArchiveHistoryAdmin, ArchiveModelAdmin
 from articles.forms import CorrectionNoteForm
 from articles.services import correction_record
 
@@ -31,7 +31,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(ArchiveHistoryAdmin):
     form = ActorAdminForm
     list_display = ["name", "kind", "country", "parent", "wikidata_id", "statement_count"]
     list_filter = ["kind", "country"]
@@ -114,7 +114,7 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(admin.ModelAdmin):
+class AliasAdmin(ArchiveModelAdmin):
     list_display = ["name", "actor"]
     list_select_related = ["actor"]
     search_fields = ["name", "actor__name"]
@@ -122,7 +122,7 @@ class AliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ArchiveModelAdmin):
     list_display = ["person", "title", "organisation", "start_date", "end_date"]
     list_select_related = ["person", "organisation"]
     list_filter = [("end_date", admin.EmptyFieldListFilter)]

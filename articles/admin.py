@@ -8,11 +8,11 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from actors.models import Actor
 from actors.suggestions import actor_suggestions, known_names, quote_suggestions
 
+from .admin_base import ArchiveHistoryAdmin, ArchiveModelAdmin
 from .forms import (
     ArticleAdminForm,
     EditConflict,
@@ -133,7 +133,7 @@ class OptimisticLockingMixin:
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(ArchiveModelAdmin):
     list_display = ["name", "url", "country"]
     list_filter = ["country"]
     search_fields = ["name", "slug", "url"]
@@ -141,7 +141,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ArchiveModelAdmin):
     list_display = ["name", "kind", "parent", "latitude", "longitude"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -170,7 +170,7 @@ class StatementInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(
-    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin
+    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, ArchiveHistoryAdmin
 ):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
@@ -286,7 +286,7 @@ class ArticleAdmin(
 
 @admin.register(Statement)
 class StatementAdmin(
-    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin
+    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, ArchiveHistoryAdmin
 ):
     form = StatementAdminForm
     list_display = ["short_text", "speaker", "kind", "channel", "said_on", "status", "article"]
@@ -321,7 +321,7 @@ class ParticipantInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(
-    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, SimpleHistoryAdmin
+    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, ArchiveHistoryAdmin
 ):
     form = EventAdminForm
     list_display = ["title", "kind", "start_date", "end_date", "date_precision", "place", "status"]
@@ -349,7 +349,7 @@ class EventAdmin(
 
 
 @admin.register(EventParticipant)
-class EventParticipantAdmin(admin.ModelAdmin):
+class EventParticipantAdmin(ArchiveModelAdmin):
     list_display = ["event", "actor", "role"]
     list_filter = ["role"]
     list_select_related = ["event", "actor"]
@@ -358,7 +358,7 @@ class EventParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(ArchiveModelAdmin):
     """Corrections are recorded by the edit forms; here an editor can fix a note's wording."""
 
     list_display = ["created_at", "note", "record_link", "changed_fields", "editor"]

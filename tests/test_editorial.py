@@ -674,3 +674,28 @@ def test_corrections_changelist_query_count_does_not_grow(
         response = editor_client.get(changelist_url(Correction))
     assert response.status_code == 200
     assert "Note 1." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/articles/statement/add/?article=abc&speaker=1.5&mentioned_actors=1,x",
+        "/admin/articles/article/add/?outlet=abc",
+        "/admin/articles/event/add/?articles=x,1&place=-1",
+        "/admin/actors/actor/add/?parent=zz",
+        "/admin/actors/role/add/?person=q",
+    ],
+)
+def test_malformed_prefill_ids_are_ignored_not_a_server_error(editor_client, url):
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial.get("article") != "abc"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["articles/article/abc/history/", "articles/article/1/history/abc/", "actors/actor/x/history/"],
+)
+def test_malformed_history_urls_answer_404(editor_client, path):
+    ArticleFactory()
+    assert editor_client.get(f"/admin/{path}").status_code == 404
