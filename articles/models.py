@@ -183,7 +183,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["body_sha256"])
+    history = HistoricalRecords(excluded_fields=["body_sha256"], m2m_fields=[mentioned_actors])
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

@@ -222,8 +222,9 @@ def article_mention_add(*, article: Article, actor: Actor) -> bool:
     """
     if article.mentioned_actors.filter(pk=actor.pk).exists():
         return False
-    article.mentioned_actors.add(actor)
     Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+    article.refresh_from_db(fields=["version"])
+    article.mentioned_actors.add(actor)  # recorded in the article's history
     return True
 
 

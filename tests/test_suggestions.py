@@ -105,6 +105,9 @@ def test_change_page_lists_suggestions_and_one_click_adds_a_mention(editor_clien
     assert "Added Matthew Miller to the actors mentioned." in response.content.decode()
     assert article.mentioned_actors.filter(pk=miller.pk).exists()
     assert Article.objects.get(pk=article.pk).version == version + 1
+    latest = article.history.first()  # recorded with who added it
+    assert latest.history_user.username == "maria"
+    assert miller.pk in latest.mentioned_actors.values_list("actor_id", flat=True)
     assert "Add Matthew Miller to the actors mentioned" not in response.content.decode()
 
 
