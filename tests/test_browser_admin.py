@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from articles.demo import SEED_BODY, SEED_TITLE
-from articles.models import Article, Event, PublicationStatus, Statement
+from articles.models import Article, Correction, Event, PublicationStatus, Statement
 from articles.services import editor_create
 
 MILLER_QUOTE = (
@@ -127,9 +127,29 @@ def test_editor_enters_and_publishes_the_seed_article(live_server, page):
     page.goto(f"{live_server.url}{event.get_absolute_url()}")
     assert "Blinken–Cleverly phone call on Gaza" in page.inner_text("main")
 
+    # Saving the published article unchanged asks for nothing (the browser sends the
+    # body with CRLF line ends); changing its text asks for a public correction note.
+    change_url = f"{admin}/articles/article/{article.pk}/change/"
+    page.goto(change_url)
+    save(page)
+    page.get_by_text("was changed successfully").wait_for()
+    assert not Correction.objects.exists()
+    assert Article.objects.get(pk=article.pk).body_sha256 == article.body_sha256
+    page.goto(change_url)
+    page.fill("#id_title", SEED_TITLE + " (updated)")
+    save(page)
+    assert "write a one-line correction note for readers" in page.inner_text(".errorlist")
+    page.fill("#id_correction_note", "The headline now matches the source.")
+    save(page)
+    page.get_by_text("was changed successfully").wait_for()
+    assert Correction.objects.get().changed_fields == "title"
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    assert "Corrections" in page.inner_text("main")
+    assert "The headline now matches the source." in page.inner_text("main")
+
     # A quote that is not in the body is refused, with the closest passage.
     page.goto(f"{admin}/articles/statement/add/")
-    pick(page, "id_article", "Israel", SEED_TITLE)
+    pick(page, "id_article", "Israel", SEED_TITLE + " (updated)")
     pick(page, "id_speaker", "Miller", "Matthew Miller")
     page.fill(
         "#id_text", "Secretary Blinken had a long conversation with Foreign Secretary Cleverly."
