@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from articles.demo import SEED_BODY, SEED_TITLE
 from articles.models import Article, Correction, Event, PublicationStatus, Statement
-from articles.services import editor_create
+from articles.services import demo_load, editor_create
 
 MILLER_QUOTE = (
     "Secretary of State Antony J. Blinken had a conversation with UK Foreign Secretary "
@@ -159,3 +159,49 @@ def test_editor_enters_and_publishes_the_seed_article(live_server, page):
     assert "This quote is not in the source article's body." in errors
     assert "The closest passage there reads" in errors
     assert Statement.objects.count() == 2
+
+
+def log_in(page, base_url, username, password):
+    page.goto(f"{base_url}/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.get_by_role("heading", name="Site administration").wait_for()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_editors_on_one_article_the_second_gets_a_conflict_and_keeps_their_text(
+    live_server, browser, page
+):
+    demo_load()
+    article = Article.objects.get()
+    for name in ("maria", "sam"):
+        editor_create(username=name, email="", password="a-long-pass-phrase-7")
+    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    second = other.new_page()
+    second.set_default_timeout(10_000)
+    try:
+        log_in(page, live_server.url, "maria", "a-long-pass-phrase-7")
+        log_in(second, live_server.url, "sam", "a-long-pass-phrase-7")
+        url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+        page.goto(url)
+        second.goto(url)
+
+        page.fill("#id_summary", "Summary by Maria.")
+        save(page)
+        page.get_by_text("was changed successfully").wait_for()
+
+        second.fill("#id_summary", "Summary by Sam.")
+        save(second)
+        message = second.inner_text(".errornote + .errorlist, ul.errorlist.nonfield")
+        assert "Someone else saved this article after you opened it by maria" in message
+        assert second.input_value("#id_summary") == "Summary by Sam."
+        assert Article.objects.get().summary == "Summary by Maria."
+
+        # Sam has read the message and saves again on purpose.
+        save(second)
+        second.get_by_text("was changed successfully").wait_for()
+        assert Article.objects.get().summary == "Summary by Sam."
+    finally:
+        other.close()
