@@ -1,7 +1,9 @@
 """An editor enters the seed article in the admin, in a real Chromium, and readers see it."""
 
+import importlib
+
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from articles.demo import SEED_BODY, SEED_TITLE
 from articles.models import Article, Correction, Event, PublicationStatus, Statement
@@ -12,6 +14,25 @@ MILLER_QUOTE = (
     "James Cleverly."
 )
 PARAPHRASE = "Cleverly reaffirmed the UK’s support for Israel’s right to self-defense."
+
+
+@pytest.fixture
+def editors_group(transactional_db):
+    """The Editors group as its data migration makes it.
+
+    Transactional tests empty the database after each test, and only the permissions
+    are created again, so the group is rebuilt from the migration's own list.
+    """
+    migration = importlib.import_module("articles.migrations.0003_editors_group")
+    group, _ = Group.objects.get_or_create(name=migration.EDITORS)
+    for app_label, model, actions in migration.PERMISSIONS:
+        for action in actions:
+            group.permissions.add(
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=f"{action}_{model}"
+                )
+            )
+    return group
 
 
 def pick(page, select_id: str, term: str, option: str):
@@ -27,10 +48,8 @@ def save(page):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_editor_enters_and_publishes_the_seed_article(live_server, page):
-    if not Group.objects.filter(name="Editors").exists():
-        pytest.fail("The Editors group from the data migration is missing.")
+@pytest.mark.django_db(transaction=True)
+def test_editor_enters_and_publishes_the_seed_article(live_server, page, editors_group):
     editor_create(username="maria", email="maria@example.org", password="a-long-pass-phrase-7")
     admin = f"{live_server.url}/admin"
 
@@ -170,9 +189,9 @@ def log_in(page, base_url, username, password):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_editors_on_one_article_the_second_gets_a_conflict_and_keeps_their_text(
-    live_server, browser, page
+    live_server, browser, page, editors_group
 ):
     demo_load()
     article = Article.objects.get()
