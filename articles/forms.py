@@ -41,6 +41,8 @@ class CorrectionNoteForm(forms.ModelForm):
         self.corrected_fields: list[str] = []
         if self.instance.pk is None:
             return cleaned_data
+        if not getattr(self, "check_unchanged", True) and not self.has_changed():
+            return cleaned_data  # an unchanged inline row: no query per row
         model = type(self.instance)
         stored = (
             model._default_manager.filter(pk=self.instance.pk, **self.public_lookup)
