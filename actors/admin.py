@@ -1,8 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
+from django.template.response import TemplateResponse
+
+from articles.admin_base import ArchiveHistoryAdmin, ArchiveModelAdmin
+from articles.forms import CorrectionNoteForm
+from articles.services import correction_record
 
 from .models import Actor, Alias, Role
+from .services import actor_merge, actor_merge_plan
+
+
+class ActorAdminForm(CorrectionNoteForm):
+    # Actors have no draft state: their pages are always public.
+    correction_fields = ("name", "description")
 
 
 class AliasInline(admin.TabularInline):
@@ -19,7 +31,8 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(ArchiveHistoryAdmin):
+    form = ActorAdminForm
     list_display = ["name", "kind", "country", "parent", "wikidata_id", "statement_count"]
     list_filter = ["kind", "country"]
     list_select_related = ["parent"]
@@ -29,6 +42,25 @@ class ActorAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["parent"]
     inlines = [AliasInline, RoleInline]
     readonly_fields = ["created_at", "updated_at"]
+    actions = ["merge_actors"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "kind",
+                    "description",
+                    "correction_note",
+                    "country",
+                    "parent",
+                    "wikidata_id",
+                ]
+            },
+        ),
+        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_statement_count=Count("statements"))
@@ -37,9 +69,52 @@ class ActorAdmin(SimpleHistoryAdmin):
     def statement_count(self, obj):
         return obj._statement_count
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        note = form.cleaned_data.get("correction_note", "").strip()
+        corrected = getattr(form, "corrected_fields", [])
+        if corrected and note:
+            correction_record(record=obj, note=note, changed_fields=corrected, editor=request.user)
+
+    @admin.action(description="Merge two duplicate actors…", permissions=["change"])
+    def merge_actors(self, request, queryset):
+        """Merge the duplicate into the actor kept, after a page listing what will move."""
+        actors = list(queryset.order_by("pk")[:3])
+        if len(actors) != 2:
+            self.message_user(
+                request,
+                "Select exactly two actors to merge: the one to keep and its duplicate.",
+                messages.ERROR,
+            )
+            return None
+        keep_id = request.POST.get("keep", "")
+        keep = next((a for a in actors if str(a.pk) == keep_id), actors[0])
+        drop = actors[1] if keep is actors[0] else actors[0]
+        if request.POST.get("confirm") == "yes":
+            try:
+                actor_merge(keep=keep, drop=drop, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                f"Merged “{drop.name}” into “{keep.name}”; “{drop.name}” is now an alias.",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge duplicate actors",
+            "opts": self.model._meta,
+            "actors": actors,
+            "plan": actor_merge_plan(keep=keep, drop=drop),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/actors/actor/merge_confirmation.html", context)
+
 
 @admin.register(Alias)
-class AliasAdmin(admin.ModelAdmin):
+class AliasAdmin(ArchiveModelAdmin):
     list_display = ["name", "actor"]
     list_select_related = ["actor"]
     search_fields = ["name", "actor__name"]
@@ -47,7 +122,7 @@ class AliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ArchiveModelAdmin):
     list_display = ["person", "title", "organisation", "start_date", "end_date"]
     list_select_related = ["person", "organisation"]
     list_filter = [("end_date", admin.EmptyFieldListFilter)]

@@ -1,11 +1,139 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from urllib.parse import urlencode
 
-from .models import Article, Event, EventParticipant, Outlet, Place, Statement
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from actors.models import Actor
+from actors.suggestions import actor_suggestions, known_names, quote_suggestions
+
+from .admin_base import ArchiveHistoryAdmin, ArchiveModelAdmin
+from .forms import (
+    ArticleAdminForm,
+    EditConflict,
+    EventAdminForm,
+    StatementAdminForm,
+    StatementInlineForm,
+)
+from .models import (
+    Article,
+    Correction,
+    Event,
+    EventParticipant,
+    Outlet,
+    Place,
+    PublicationStatus,
+    Statement,
+)
+from .services import article_mention_add, correction_record, records_publish, records_unpublish
+
+
+class PublicationActionsMixin:
+    """Bulk publish and unpublish, recorded in the history with the editor's name."""
+
+    actions = ["publish_selected", "unpublish_selected"]
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        count = records_publish(records=queryset, user=request.user)
+        self.message_user(
+            request,
+            f"Published {count} {self._plural(count)}.",
+            messages.SUCCESS,
+        )
+        if self.model is Statement:
+            hidden = queryset.filter(status=PublicationStatus.PUBLISHED).exclude(
+                article__status=PublicationStatus.PUBLISHED
+            )
+            if hidden_count := hidden.count():
+                self.message_user(
+                    request,
+                    f"{hidden_count} of the selected statements stay hidden from readers "
+                    "until their article is published.",
+                    messages.WARNING,
+                )
+
+    @admin.action(
+        description="Unpublish selected %(verbose_name_plural)s (back to draft)",
+        permissions=["change"],
+    )
+    def unpublish_selected(self, request, queryset):
+        count = records_unpublish(records=queryset, user=request.user)
+        self.message_user(
+            request, f"Returned {count} {self._plural(count)} to draft.", messages.SUCCESS
+        )
+
+    def _plural(self, count):
+        opts = self.model._meta
+        return opts.verbose_name if count == 1 else opts.verbose_name_plural
+
+
+class CorrectionsMixin:
+    """Records the public correction note that the form asked for."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._record_correction(request, obj, form)
+
+    def _record_correction(self, request, obj, form):
+        note = form.cleaned_data.get("correction_note", "").strip()
+        corrected = getattr(form, "corrected_fields", [])
+        if corrected and note:
+            correction_record(record=obj, note=note, changed_fields=corrected, editor=request.user)
+
+
+def _locked_update(obj, expected) -> None:
+    """Compare and increment the version in one conditional UPDATE, or raise EditConflict."""
+    model = type(obj)
+    updated = model._default_manager.filter(pk=obj.pk, version=expected).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        raise EditConflict
+    obj.version = expected + 1
+
+
+class OptimisticLockingMixin:
+    """No lost edits: the second editor to save gets a conflict message, text kept.
+
+    The form checks the version first, so the usual conflict re-displays the form with
+    a message. A save that loses the race between that check and the conditional UPDATE
+    raises EditConflict: the transaction rolls back and the view runs once more, when
+    the form's check sees the new version and shows the same message.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.reverting = getattr(request, "_reverting", False)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            _locked_update(obj, form.cleaned_data.get("opened_version"))
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request._reverting = True
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except EditConflict:
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(ArchiveModelAdmin):
     list_display = ["name", "url", "country"]
     list_filter = ["country"]
     search_fields = ["name", "slug", "url"]
@@ -13,7 +141,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ArchiveModelAdmin):
     list_display = ["name", "kind", "parent", "latitude", "longitude"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -24,6 +152,7 @@ class PlaceAdmin(admin.ModelAdmin):
 
 class StatementInline(admin.StackedInline):
     model = Statement
+    form = StatementInlineForm
     extra = 0
     autocomplete_fields = ["speaker", "on_behalf_of", "mentioned_actors", "event"]
     fields = [
@@ -33,12 +162,18 @@ class StatementInline(admin.StackedInline):
         "translation",
         ("source_url", "event"),
         "mentioned_actors",
+        "correction_note",
+        "opened_version",
     ]
     show_change_link = True
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(
+    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, ArchiveHistoryAdmin
+):
+    form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
     list_display = ["title", "outlet", "published_on", "language", "status"]
     list_filter = ["status", "language", "outlet"]
     list_select_related = ["outlet"]
@@ -49,16 +184,111 @@ class ArticleAdmin(SimpleHistoryAdmin):
     readonly_fields = ["body_sha256", "created_at", "updated_at"]
     inlines = [StatementInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "outlet", "published_on", "byline", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "outlet",
+                    "published_on",
+                    "byline",
+                    "status",
+                    "opened_version",
+                ]
+            },
+        ),
         ("Source", {"fields": ["url", "archive_url", "language", "retrieved_at", "body_sha256"]}),
-        ("Text", {"fields": ["summary", "body"]}),
+        ("Text", {"fields": ["summary", "body", "correction_note"]}),
         ("Annotation", {"fields": ["mentioned_actors"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/mention/",
+                self.admin_site.admin_view(self.add_mention_view),
+                name=f"{opts.app_label}_{opts.model_name}_add_mention",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_changeform_initial_data(self, request):
+        # Provenance: a new article's text is usually retrieved as it is entered.
+        return {"retrieved_at": timezone.now(), **super().get_changeform_initial_data(request)}
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Statement:
+            # Statements edited inline are locked like those edited on their own page.
+            deleted = set(formset.deleted_forms)
+            for inline_form in formset.initial_forms:
+                if inline_form not in deleted and inline_form.has_changed():
+                    _locked_update(
+                        inline_form.instance, inline_form.cleaned_data.get("opened_version")
+                    )
+        super().save_formset(request, form, formset, change)
+        if formset.model is Statement:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk and "correction_note" in inline_form.cleaned_data:
+                    self._record_correction(request, inline_form.instance, inline_form)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        article = self.get_object(request, object_id)
+        if article is not None:
+            extra_context.update(self._suggestions(article))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _suggestions(self, article):
+        names = known_names()
+        linked = set(article.mentioned_actors.values_list("pk", flat=True))
+        recorded = list(article.statements.values_list("text", flat=True))
+        add_statement = reverse("admin:articles_statement_add")
+        quotes = []
+        for suggestion in quote_suggestions(article.body, recorded=recorded, names=names):
+            query = {
+                "article": article.pk,
+                "speaker": suggestion.speaker.pk,
+                "text": suggestion.text,
+                "kind": Statement.Kind.QUOTE,
+            }
+            quotes.append((suggestion, f"{add_statement}?{urlencode(query)}"))
+        return {
+            "actor_suggestions": actor_suggestions(article.body, exclude_ids=linked, names=names),
+            "quote_suggestions": quotes,
+            "add_mention_url": reverse("admin:articles_article_add_mention", args=[article.pk]),
+        }
+
+    def add_mention_view(self, request, object_id):
+        """One click on a suggestion: link the actor to the article as mentioned."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, object_id)
+        if article is None:
+            messages.error(request, "That article does not exist.")
+            return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        actor_id = request.POST.get("actor", "")
+        actor = Actor.objects.filter(pk=int(actor_id)).first() if actor_id.isdigit() else None
+        if actor is None:
+            messages.error(request, "No such actor: nothing was added.")
+            return HttpResponseRedirect(change_url)
+        if article_mention_add(article=article, actor=actor):
+            messages.success(request, f"Added {actor.name} to the actors mentioned.")
+        else:
+            messages.info(request, f"{actor.name} was already among the actors mentioned.")
+        return HttpResponseRedirect(change_url)
+
 
 @admin.register(Statement)
-class StatementAdmin(SimpleHistoryAdmin):
+class StatementAdmin(
+    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, ArchiveHistoryAdmin
+):
+    form = StatementAdminForm
     list_display = ["short_text", "speaker", "kind", "channel", "said_on", "status", "article"]
     list_filter = ["status", "kind", "channel", "language"]
     list_select_related = ["speaker", "article"]
@@ -66,6 +296,17 @@ class StatementAdmin(SimpleHistoryAdmin):
     date_hierarchy = "said_on"
     autocomplete_fields = ["article", "speaker", "on_behalf_of", "mentioned_actors", "event"]
     readonly_fields = ["created_at", "updated_at"]
+    fields = [
+        ("article", "opened_version"),
+        ("speaker", "on_behalf_of"),
+        "text",
+        "correction_note",
+        ("kind", "channel", "said_on", "language", "status"),
+        "translation",
+        ("source_url", "event"),
+        "mentioned_actors",
+        ("created_at", "updated_at"),
+    ]
 
     @admin.display(description="Text", ordering="text")
     def short_text(self, obj):
@@ -79,7 +320,10 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(
+    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, ArchiveHistoryAdmin
+):
+    form = EventAdminForm
     list_display = ["title", "kind", "start_date", "end_date", "date_precision", "place", "status"]
     list_filter = ["status", "kind", "date_precision"]
     list_select_related = ["place"]
@@ -89,12 +333,49 @@ class EventAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["place", "articles"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ParticipantInline]
+    fields = [
+        ("title", "opened_version"),
+        "slug",
+        "kind",
+        ("start_date", "end_date", "date_precision"),
+        "place",
+        "description",
+        "correction_note",
+        "fatalities",
+        "articles",
+        "status",
+        ("created_at", "updated_at"),
+    ]
 
 
 @admin.register(EventParticipant)
-class EventParticipantAdmin(admin.ModelAdmin):
+class EventParticipantAdmin(ArchiveModelAdmin):
     list_display = ["event", "actor", "role"]
     list_filter = ["role"]
     list_select_related = ["event", "actor"]
     search_fields = ["event__title", "actor__name"]
     autocomplete_fields = ["event", "actor"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ArchiveModelAdmin):
+    """Corrections are recorded by the edit forms; here an editor can fix a note's wording."""
+
+    list_display = ["created_at", "note", "record_link", "changed_fields", "editor"]
+    list_select_related = ["article", "statement__speaker", "event", "actor", "editor"]
+    search_fields = ["note"]
+    date_hierarchy = "created_at"
+    fields = ["note", "record_link", "changed_fields", "editor", "created_at"]
+    readonly_fields = ["record_link", "changed_fields", "editor", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Record")
+    def record_link(self, obj):
+        record = obj.record
+        if record is None:
+            return "—"
+        opts = record._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+        return format_html('{}: <a href="{}">{}</a>', opts.verbose_name, url, record)

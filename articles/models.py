@@ -1,10 +1,12 @@
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -181,7 +183,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["body_sha256"])
+    history = HistoricalRecords(excluded_fields=["body_sha256"], m2m_fields=[mentioned_actors])
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -217,6 +219,10 @@ class Article(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == PublicationStatus.PUBLISHED
+
+    def public_corrections(self):
+        """Corrections of this article and of its public statements (one query)."""
+        return Correction.objects.for_article_page(self)
 
 
 class StatementQuerySet(models.QuerySet):
@@ -305,6 +311,8 @@ class Statement(models.Model):
     status = models.CharField(
         max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
+    # Optimistic locking in the admin: incremented by every save there.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -460,6 +468,8 @@ class Event(models.Model):
     status = models.CharField(
         max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
+    # Optimistic locking in the admin: incremented by every save there.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -530,3 +540,88 @@ class EventParticipant(models.Model):
 
     def __str__(self):
         return f"{self.actor} ({self.get_role_display()}) in {self.event}"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def for_record(self, record: "Article | Statement | Event | Actor"):
+        """The public corrections of one record, oldest first: one query."""
+        field = Correction.FIELD_FOR_MODEL[type(record)._meta.label]
+        return self.filter(**{field: record})
+
+    def for_article_page(self, article: Article):
+        """Corrections of an article and of its public statements, oldest first: one query."""
+        return self.filter(
+            Q(article=article)
+            | Q(statement__article=article, statement__status=PublicationStatus.PUBLISHED)
+        )
+
+
+def _exactly_one(*fields: str) -> Q:
+    condition = Q()
+    for chosen in fields:
+        condition |= Q(**{f"{field}__isnull": field != chosen for field in fields})
+    return condition
+
+
+class Correction(models.Model):
+    """A public note that the text of a published record was changed, and why.
+
+    Recorded by the admin when an editor changes the text of a published article,
+    statement or event (or of an actor, which is always public). Exactly one of the
+    four links is set. The full before/after text is in the record's history.
+    """
+
+    FIELD_FOR_MODEL = {
+        "articles.Article": "article",
+        "articles.Statement": "statement",
+        "articles.Event": "event",
+        "actors.Actor": "actor",
+    }
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
+    )
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
+    )
+    note = models.CharField(
+        max_length=300, help_text="One line for readers: what was corrected and why."
+    )
+    changed_fields = models.CharField(
+        "changed fields", max_length=200, blank=True, help_text="E.g. body, title."
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    created_at = models.DateTimeField("date", default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one("article", "statement", "event", "actor"),
+                name="correction_links_exactly_one_record",
+                violation_error_message="A correction belongs to exactly one record.",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="correction_note_not_empty"),
+        ]
+        # The detail pages look corrections up by their record: the foreign-key indexes serve.
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d}: {self.note}"
+
+    @property
+    def record(self):
+        return self.article or self.statement or self.event or self.actor

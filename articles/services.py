@@ -1,15 +1,23 @@
-"""Writes that touch several rows: loading the demo archive."""
+"""Writes that touch several rows: the demo archive, publishing, corrections, editors."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.password_validation import validate_password
+from django.db import models, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from actors.models import Actor, Alias, Role
 
-from . import demo
+from . import demo, quotes
 from .models import (
     Article,
+    Correction,
     Event,
     EventParticipant,
     Outlet,
@@ -141,3 +149,115 @@ def demo_load() -> dict[str, int]:
         "events": len(events),
         "statements": len(demo.STATEMENTS),
     }
+
+
+EDITORS_GROUP = "Editors"
+
+
+def _records_set_status(*, records: QuerySet, status: str, user: AbstractBaseUser | None) -> int:
+    model = records.model
+    # Lock the plain rows: the caller's queryset may carry outer joins (an admin
+    # changelist's select_related), which PostgreSQL cannot lock.
+    ids = list(records.values_list("pk", flat=True))
+    rows = list(
+        model.objects.select_for_update().filter(pk__in=ids).exclude(status=status).order_by("pk")
+    )
+    now = timezone.now()
+    fields = ["status", "updated_at"]
+    for row in rows:
+        row.status = status
+        row.updated_at = now
+    if rows and hasattr(model, "version"):
+        # A change of status is an edit: an editor who opened the record earlier must
+        # not silently put the old status back (see ArticleAdmin's optimistic locking).
+        model.objects.filter(pk__in=[row.pk for row in rows]).update(version=F("version") + 1)
+        for row in rows:
+            row.version += 1
+    if rows:
+        bulk_update_with_history(rows, model, fields, default_user=user)
+    return len(rows)
+
+
+@transaction.atomic
+def records_publish(*, records: QuerySet, user: AbstractBaseUser | None = None) -> int:
+    """Publish the draft articles, statements or events among `records`; return how many.
+
+    Each change is recorded in the history with `user`. A statement becomes public only
+    once its article is published too.
+    """
+    return _records_set_status(records=records, status=PublicationStatus.PUBLISHED, user=user)
+
+
+@transaction.atomic
+def records_unpublish(*, records: QuerySet, user: AbstractBaseUser | None = None) -> int:
+    """Return the published records among `records` to draft; return how many."""
+    return _records_set_status(records=records, status=PublicationStatus.DRAFT, user=user)
+
+
+@transaction.atomic
+def correction_record(
+    *,
+    record: models.Model,
+    note: str,
+    changed_fields: list[str],
+    editor: AbstractBaseUser | None = None,
+) -> Correction:
+    """Record a public correction note for a changed published record."""
+    field = Correction.FIELD_FOR_MODEL[record._meta.label]
+    correction = Correction(
+        **{field: record},
+        note=note.strip(),
+        changed_fields=", ".join(changed_fields),
+        editor=editor if editor is not None and editor.is_authenticated else None,
+    )
+    return _save(correction)
+
+
+@transaction.atomic
+def article_mention_add(*, article: Article, actor: Actor) -> bool:
+    """Link `actor` to `article` as mentioned; False when it already was.
+
+    Bumps the article's version: an editor who has the article open elsewhere would
+    otherwise save their older list of mentions over this one.
+    """
+    if article.mentioned_actors.filter(pk=actor.pk).exists():
+        return False
+    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
+    article.refresh_from_db(fields=["version"])
+    article.mentioned_actors.add(actor)  # recorded in the article's history
+    return True
+
+
+@dataclass(frozen=True)
+class QuoteMismatch:
+    statement: Statement
+    closest: str
+
+
+def quotes_check(*, statements: QuerySet | None = None) -> list[QuoteMismatch]:
+    """Every quote whose text is no longer found in its article's body (drafts included)."""
+    if statements is None:
+        statements = Statement.objects.all()
+    mismatches = []
+    rows = statements.filter(kind=Statement.Kind.QUOTE).select_related("article", "speaker")
+    for statement in rows.order_by("article_id", "pk").iterator(chunk_size=500):
+        if statement.passage() is None:
+            closest = quotes.closest_passage(statement.article.body, statement.text)
+            mismatches.append(QuoteMismatch(statement=statement, closest=closest))
+    return mismatches
+
+
+@transaction.atomic
+def editor_create(*, username: str, email: str, password: str) -> AbstractBaseUser:
+    """A staff user in the Editors group: may edit archive records, not users.
+
+    The password is checked by the project's password validators first.
+    """
+    User = get_user_model()
+    user = User(username=username, email=email, is_staff=True, is_active=True)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return user

@@ -587,8 +587,9 @@ def test_actor_page_query_count(client, django_assert_max_num_queries, rows):
     # 5 count of statements by, 6 statements by, 7 their speakers' roles,
     # 8 count of statements about, 9 statements about, 10 their speakers' roles,
     # 11 event participations with events and places, 12 articles mentioning with outlets,
-    # 13 timeline statements, 14 statements per month, 15 events per month
-    with django_assert_max_num_queries(15):
+    # 13 timeline statements, 14 statements per month, 15 events per month,
+    # 16 corrections
+    with django_assert_max_num_queries(16):
         response = client.get(f"{actor.get_absolute_url()}?by_from=2023-01-01&about_to=2024-01-01")
     assert response.status_code == 200
     assert f"See all {rows} →" in visible(response)
@@ -601,8 +602,8 @@ def test_statement_page_query_count(client, django_assert_max_num_queries, rows)
     statement = StatementFactory(speaker=speaker, event=EventFactory())
     statement.mentioned_actors.add(*ActorFactory.create_batch(rows))
     # 1 statement with speaker, on-behalf-of, article, outlet and event,
-    # 2 the speaker's roles with organisations, 3 the actors it mentions
-    with django_assert_max_num_queries(3):
+    # 2 the speaker's roles with organisations, 3 the actors it mentions, 4 corrections
+    with django_assert_max_num_queries(4):
         response = client.get(statement.get_absolute_url())
     assert response.status_code == 200
 
@@ -617,8 +618,9 @@ def test_article_page_query_count(client, django_assert_max_num_queries, rows):
         EventFactory().articles.add(article)
     article.mentioned_actors.add(*ActorFactory.create_batch(rows))
     # 1 article with outlet, 2 mentioned actors, 3 published statements with speakers,
-    # 4 their speakers' roles, 5 published events with places
-    with django_assert_max_num_queries(5):
+    # 4 their speakers' roles, 5 published events with places,
+    # 6 corrections of the article and of its public statements
+    with django_assert_max_num_queries(6):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('<mark id="statement-') == rows
@@ -635,8 +637,8 @@ def test_event_page_query_count(client, django_assert_max_num_queries, rows):
         StatementFactory(article=article, event=event)
     # 1 event with its place and three levels of parents, 2 participations with actors,
     # 3 published statements about it, 4 their speakers' roles,
-    # 5 published articles reporting it with outlets
-    with django_assert_max_num_queries(5):
+    # 5 published articles reporting it with outlets, 6 corrections
+    with django_assert_max_num_queries(6):
         response = client.get(event.get_absolute_url())
     assert response.status_code == 200
 
