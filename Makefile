@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/archive
 PYTEST_ARGS ?=
 
-.PHONY: run test install test-sqlite test-postgres lint format bench
+.PHONY: run test install lint format screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Refresh the README's screenshots (docs/screenshots/*.png) from the demo archive.
+screenshots: install
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/test_browser_reader.py -k screenshots
