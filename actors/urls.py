@@ -1,9 +1,12 @@
 from django.urls import path
 
+from articles.feeds import ActorStatementsFeed
+
 from . import views
 
 app_name = "actors"
 
 urlpatterns = [
     path("<slug:slug>/", views.actor_detail, name="detail"),
+    path("<slug:slug>/feed/", ActorStatementsFeed(), name="feed"),
 ]
