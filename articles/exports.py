@@ -10,6 +10,7 @@ docs/data-format.md; add columns at the end, never rename or remove one.
 
 import csv
 import datetime
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 
@@ -17,8 +18,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import reverse
 
-from actors.models import Alias
+from actors.models import Actor, Alias
 
 from . import feeds
 from .models import Article, EventParticipant, speaker_roles_prefetch
@@ -27,8 +29,19 @@ CHUNK_SIZE = 2000
 FORMATS = ("csv", "json", "atom")
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
+_PLACEHOLDER = "987654321"
+
+
+@functools.cache
+def _url_template(name: str, site_url: str) -> tuple[str, str]:
+    before, _, after = reverse(name, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
+    return site_url + before, after
+
+
+def permalink(name: str, key) -> str:
+    """The absolute URL of a detail page, without running the URL resolver per row."""
+    before, after = _url_template(name, settings.SITE_URL)
+    return f"{before}{key}{after}"
 
 
 def _slugs(actors: Iterable) -> str:
@@ -47,7 +60,7 @@ def statement_row(statement) -> dict:
     role = statement.speaker_role()
     return {
         "id": statement.pk,
-        "permalink": absolute(statement.get_absolute_url()),
+        "permalink": permalink("articles:statement", statement.pk),
         "said_on": _iso(statement.said_on),
         "kind": statement.kind,
         "channel": statement.channel,
@@ -59,7 +72,7 @@ def statement_row(statement) -> dict:
         "speaker_role": role.label if role else "",
         "on_behalf_of_name": behalf.name if behalf else "",
         "on_behalf_of_slug": behalf.slug if behalf else "",
-        "mentioned_actors": _slugs(statement.mentioned_actors.all()),
+        "mentioned_actors": _slugs(statement.export_mentioned),
         "event_slug": statement.event.slug if statement.event_id else "",
         "source_title": article.title,
         "source_url": article.url,
@@ -67,7 +80,8 @@ def statement_row(statement) -> dict:
         "source_outlet_name": article.outlet.name,
         "source_outlet_slug": article.outlet.slug,
         "source_published_on": _iso(article.published_on),
-        "source_permalink": absolute(f"{article.get_absolute_url()}#statement-{statement.pk}"),
+        "source_permalink": permalink("articles:detail", article.slug)
+        + f"#statement-{statement.pk}",
         "original_source_url": statement.source_url,
     }
 
@@ -75,7 +89,7 @@ def statement_row(statement) -> dict:
 def article_row(article) -> dict:
     return {
         "id": article.pk,
-        "permalink": absolute(article.get_absolute_url()),
+        "permalink": permalink("articles:detail", article.slug),
         "slug": article.slug,
         "title": article.title,
         "outlet_name": article.outlet.name,
@@ -86,7 +100,7 @@ def article_row(article) -> dict:
         "published_on": _iso(article.published_on),
         "language": article.language,
         "summary": article.summary,
-        "mentioned_actors": _slugs(article.mentioned_actors.all()),
+        "mentioned_actors": _slugs(article.export_mentioned),
         "body_sha256": article.body_sha256,
         "body": article.body,
     }
@@ -96,7 +110,7 @@ def event_row(event) -> dict:
     place = event.place
     return {
         "id": event.pk,
-        "permalink": absolute(event.get_absolute_url()),
+        "permalink": permalink("articles:event", event.slug),
         "slug": event.slug,
         "title": event.title,
         "kind": event.kind,
@@ -111,8 +125,8 @@ def event_row(event) -> dict:
         "latitude": str(place.latitude) if place and place.latitude is not None else "",
         "longitude": str(place.longitude) if place and place.longitude is not None else "",
         "fatalities": "" if event.fatalities is None else event.fatalities,
-        "participants": "; ".join(f"{p.actor.slug}:{p.role}" for p in event.participations.all()),
-        "source_urls": " ".join(article.url for article in event.articles.all()),
+        "participants": "; ".join(f"{p.actor.slug}:{p.role}" for p in event.export_participations),
+        "source_urls": " ".join(article.url for article in event.export_articles),
         "description": event.description,
     }
 
@@ -121,7 +135,7 @@ def actor_row(actor) -> dict:
     parent = actor.parent
     return {
         "id": actor.pk,
-        "permalink": absolute(actor.get_absolute_url()),
+        "permalink": permalink("actors:detail", actor.slug),
         "slug": actor.slug,
         "name": actor.name,
         "kind": actor.kind,
@@ -129,25 +143,29 @@ def actor_row(actor) -> dict:
         "parent_slug": parent.slug if parent else "",
         "parent_name": parent.name if parent else "",
         "wikidata_id": actor.wikidata_id,
-        "aliases": "; ".join(alias.name for alias in actor.aliases.all()),
+        "aliases": "; ".join(alias.name for alias in actor.export_aliases),
         "description": actor.description,
     }
+
+
+def _mentioned() -> Prefetch:
+    return Prefetch(
+        "mentioned_actors",
+        queryset=Actor.objects.order_by("slug").only("id", "slug"),
+        to_attr="export_mentioned",
+    )
 
 
 def _statements(queryset: QuerySet) -> QuerySet:
     return (
         queryset.select_related("speaker", "on_behalf_of", "article__outlet", "event")
         .prefetch_related(None)
-        .prefetch_related(speaker_roles_prefetch(), "mentioned_actors")
+        .prefetch_related(speaker_roles_prefetch(), _mentioned())
     )
 
 
 def _articles(queryset: QuerySet) -> QuerySet:
-    return (
-        queryset.select_related("outlet")
-        .prefetch_related(None)
-        .prefetch_related("mentioned_actors")
-    )
+    return queryset.select_related("outlet").prefetch_related(None).prefetch_related(_mentioned())
 
 
 def _events(queryset: QuerySet) -> QuerySet:
@@ -155,9 +173,17 @@ def _events(queryset: QuerySet) -> QuerySet:
         queryset.select_related("place")
         .prefetch_related(None)
         .prefetch_related(
-            Prefetch("participations", queryset=EventParticipant.objects.select_related("actor")),
+            Prefetch(
+                "participations",
+                queryset=EventParticipant.objects.select_related("actor"),
+                to_attr="export_participations",
+            ),
             # Only published articles may appear as sources.
-            Prefetch("articles", queryset=Article.objects.published().order_by("url")),
+            Prefetch(
+                "articles",
+                queryset=Article.objects.published().order_by("url").only("id", "url"),
+                to_attr="export_articles",
+            ),
         )
     )
 
@@ -166,7 +192,9 @@ def _actors(queryset: QuerySet) -> QuerySet:
     return (
         queryset.select_related("parent")
         .prefetch_related(None)
-        .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("name")))
+        .prefetch_related(
+            Prefetch("aliases", queryset=Alias.objects.order_by("name"), to_attr="export_aliases")
+        )
     )
 
 
