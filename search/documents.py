@@ -93,25 +93,22 @@ def sqlite_refresh(kind: str, where: str) -> list[str]:
     ]
 
 
-def sqlite_forward() -> list[str]:
-    sql = []
+def sqlite_triggers() -> dict[str, tuple[str, str]]:
+    """Trigger name: (the kind whose index it maintains, CREATE TRIGGER statement)."""
+    triggers = {}
     for kind in DOCUMENTS:
-        table, alias, columns = _columns(kind, "sqlite")
-        names = ", ".join(name for name, _ in columns)
-        sql.append(
-            f"CREATE VIRTUAL TABLE {fts_table(kind)} USING fts5({names}, "
-            "tokenize = 'unicode61 remove_diacritics 2');"
-        )
-        sql += sqlite_refresh(kind, "1 = 1")
+        table, alias, _ = DOCUMENTS[kind]
         body = " ".join(sqlite_refresh(kind, f"{alias}.id = NEW.id"))
-        sql.append(f"CREATE TRIGGER search_{kind}_ai AFTER INSERT ON {table} BEGIN {body} END;")
-        sql.append(
-            f"CREATE TRIGGER search_{kind}_au AFTER UPDATE ON {table} BEGIN "
-            f"DELETE FROM {fts_table(kind)} WHERE rowid = OLD.id; {body} END;"
+        triggers[f"search_{kind}_ai"] = (kind, f"AFTER INSERT ON {table} BEGIN {body} END;")
+        triggers[f"search_{kind}_au"] = (
+            kind,
+            f"AFTER UPDATE ON {table} BEGIN "
+            f"DELETE FROM {fts_table(kind)} WHERE rowid = OLD.id; {body} END;",
         )
-        sql.append(
-            f"CREATE TRIGGER search_{kind}_ad AFTER DELETE ON {table} BEGIN "
-            f"DELETE FROM {fts_table(kind)} WHERE rowid = OLD.id; END;"
+        triggers[f"search_{kind}_ad"] = (
+            kind,
+            f"AFTER DELETE ON {table} BEGIN "
+            f"DELETE FROM {fts_table(kind)} WHERE rowid = OLD.id; END;",
         )
     # Aliases belong to their actor's document.
     for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
@@ -119,17 +116,62 @@ def sqlite_forward() -> list[str]:
         extra = ""
         if event == "UPDATE":
             extra = " ".join(sqlite_refresh("actor", "a.id = OLD.actor_id"))
-        sql.append(
-            f"CREATE TRIGGER search_alias_{event.lower()} AFTER {event} ON actors_alias "
-            f"BEGIN {extra} {body} END;"
+        triggers[f"search_alias_{event.lower()}"] = (
+            "actor",
+            f"AFTER {event} ON actors_alias BEGIN {extra} {body} END;",
         )
     # A statement's document holds its speaker's name.
     body = " ".join(sqlite_refresh("statement", "s.speaker_id = NEW.id"))
-    sql.append(
-        "CREATE TRIGGER search_speaker_rename AFTER UPDATE ON actors_actor "
-        f"WHEN OLD.name IS NOT NEW.name BEGIN {body} END;"
+    triggers["search_speaker_rename"] = (
+        "statement",
+        f"AFTER UPDATE ON actors_actor WHEN OLD.name IS NOT NEW.name BEGIN {body} END;",
     )
+    return {name: (kind, f"CREATE TRIGGER {name} {sql}") for name, (kind, sql) in triggers.items()}
+
+
+def sqlite_forward() -> list[str]:
+    sql = []
+    for kind in DOCUMENTS:
+        _, _, columns = _columns(kind, "sqlite")
+        names = ", ".join(name for name, _ in columns)
+        sql.append(
+            f"CREATE VIRTUAL TABLE {fts_table(kind)} USING fts5({names}, "
+            "tokenize = 'unicode61 remove_diacritics 2');"
+        )
+        sql += sqlite_refresh(kind, "1 = 1")
+    # The triggers are created after `migrate`, by sqlite_ensure_triggers() (search/apps.py).
     return sql
+
+
+def sqlite_drop_triggers(connection) -> None:
+    """Drop the triggers before other apps' migrations run (see search/apps.py)."""
+    with connection.cursor() as cursor:
+        for name in sqlite_triggers():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name};")
+
+
+def sqlite_ensure_triggers(connection) -> list[str]:
+    """Recreate missing triggers and rebuild the indexes they maintain; return their names.
+
+    Django's SQLite schema editor alters a table by copying it into a new one, dropping
+    the old one and renaming the copy. That drops the table's own triggers, and the rename
+    fails while a trigger on another table names the dropped one (the statement triggers
+    read actors_actor). So on SQLite the triggers are dropped before a migration of the
+    indexed apps and created again after `migrate` (search/apps.py), with a rebuild of
+    the indexes they maintain.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        existing = {row[0] for row in cursor.fetchall()}
+        if not all(fts_table(kind) in existing for kind in DOCUMENTS):
+            return []  # the search migration has not run (yet)
+        missing = {name: spec for name, spec in sqlite_triggers().items() if name not in existing}
+        for _, create in missing.values():
+            cursor.execute(create)
+        for kind in sorted({kind for kind, _ in missing.values()}):
+            for sql in sqlite_refresh(kind, "1 = 1"):
+                cursor.execute(sql)
+    return sorted(missing)
 
 
 def sqlite_backward() -> list[str]:

@@ -1,6 +1,7 @@
 """The search engine: the same behaviour on SQLite (FTS5) and PostgreSQL (tsvector)."""
 
 import pytest
+from django.db import connection
 
 from actors.models import Actor, Alias
 from articles.models import Article, Event, PublicationStatus, Statement
@@ -197,3 +198,36 @@ def test_parse_query_reads_the_websearch_syntax():
     parsed = engine.parse_query('aid "safe release" or hostages -hamas -"air strike"')
     assert parsed.groups == [["aid"], ["safe release", "hostages"]]
     assert parsed.excluded == ["hamas", "air strike"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite table rebuilds only")
+@pytest.mark.django_db(transaction=True)
+def test_sqlite_table_rebuild_between_dropping_and_restoring_the_triggers():
+    """What `migrate` does around another app's migration that rebuilds a table."""
+    from search import documents
+
+    actor = ActorFactory(name="Rebuilt Person")
+    documents.sqlite_drop_triggers(connection)  # pre_migrate
+    try:
+        with connection.schema_editor() as editor:
+            editor._remake_table(Actor)  # what AlterField or AddConstraint do on SQLite
+            editor._remake_table(Statement)
+        ActorFactory(name="Unindexed Person")
+        assert found(Actor.objects.all(), "unindexed") == set()
+    finally:
+        restored = documents.sqlite_ensure_triggers(connection)  # post_migrate
+    assert "search_actor_ai" in restored and "search_speaker_rename" in restored
+    assert found(Actor.objects.all(), "unindexed") != set()  # rebuilt
+    assert found(Actor.objects.all(), "rebuilt") == {actor.pk}
+    assert documents.sqlite_ensure_triggers(connection) == []
+    AliasFactory(actor=actor, name="Fresh alias")
+    assert found(Actor.objects.all(), "fresh") == {actor.pk}  # triggers work again
+
+
+def test_migrate_leaves_working_triggers():
+    """pre/post_migrate around `migrate`; nothing to do when nothing is unapplied."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    AliasFactory(actor=ActorFactory(name="Still indexed"), name="Indexed alias")
+    assert found(Actor.objects.all(), "indexed alias") != set()
