@@ -212,3 +212,17 @@ def test_rows_are_read_in_chunks_with_their_related_rows(monkeypatch, django_ass
     with django_assert_num_queries(7):
         rows = list(exports.rows(Statement.objects.published(), kind="statements"))
     assert len(rows) == 7
+
+
+def test_export_links_keep_the_filters_and_drop_the_page():
+    from django.template.loader import render_to_string
+
+    request = RequestFactory().get("/statements/", {"speaker": "james-cleverly", "page": "3"})
+    html = render_to_string(
+        "includes/export_links.html", {"export_label": "statements"}, request=request
+    )
+    assert 'aria-label="Download or follow this list"' in html
+    assert 'href="?speaker=james-cleverly&amp;format=csv"' in html
+    assert 'href="?speaker=james-cleverly&amp;format=json"' in html
+    assert 'href="?speaker=james-cleverly&amp;format=atom"' in html
+    assert "Download these statements" in html
