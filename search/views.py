@@ -11,6 +11,7 @@ from . import engine
 from .forms import SearchForm
 
 PREVIEW_SIZE = 5  # results per type when no type is chosen
+TITLE_FIELDS = {"statement": "text", "actor": "name", "article": "title", "event": "title"}
 
 
 def _statements(actor, start, end):
@@ -51,7 +52,9 @@ def _attach_highlights(objects: list, model, q: str) -> None:
     found = {pk: (t, s) for pk, t, s in marked.values_list("pk", "search_title", "search_snippet")}
     for obj in objects:
         title, snippet = found.get(obj.pk, ("", ""))
-        obj.search_title_html = engine.marked_html(title)
+        # A query of exclusions only marks nothing: show the plain title then.
+        plain = getattr(obj, TITLE_FIELDS[model._meta.model_name])
+        obj.search_title_html = engine.marked_html(title or plain)
         obj.search_snippet_html = engine.marked_html(snippet)
 
 

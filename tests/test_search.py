@@ -180,3 +180,12 @@ def test_reader_searches_and_narrows_to_one_type(page, live_server, transactiona
     summary = page.locator(".search-summary").inner_text()
     assert "Events 0" in summary and "Statements 1" in summary
     assert page.locator("#results-events").count() == 0
+
+
+def test_a_query_of_exclusions_only_lists_plain_titles(client):
+    EventFactory(title="Convoy reaches Rafah")
+    EventFactory(title="Shelling near Jabalia")
+    response = client.get(URL, {"q": "-shelling", "type": "events"})
+    html = response.content.decode()
+    assert "Convoy reaches Rafah" in html
+    assert "Jabalia" not in html.split("</form>")[1]
