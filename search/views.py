@@ -77,14 +77,16 @@ def search(request):
         if name == "actors" and skip_actors:
             continue
         ranked = engine.rank(base(actor, start, end), q)
-        group = {"type": name, "heading": heading, "count": ranked.count()}
-        if chosen and chosen != name:
-            context["groups"].append(group)
-            continue
-        if chosen:
+        group = {"type": name, "heading": heading}
+        if chosen == name:
             page = Paginator(ranked, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-            group["page_obj"], objects = page, list(page.object_list)
+            group.update(count=page.paginator.count, page_obj=page)
+            objects = list(page.object_list)
         else:
+            group["count"] = ranked.count()
+            if chosen:  # another type is chosen: its count only
+                context["groups"].append(group)
+                continue
             objects = list(ranked[:PREVIEW_SIZE]) if group["count"] else []
         _attach_highlights(objects, ranked.model, q)
         group["results"] = objects
