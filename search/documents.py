@@ -250,13 +250,16 @@ def pg_forward() -> list[str]:
         END $f$ LANGUAGE plpgsql;""",
         "CREATE TRIGGER search_alias_sync AFTER INSERT OR UPDATE OR DELETE ON actors_alias "
         "FOR EACH ROW EXECUTE FUNCTION search_alias_trigger();",
+        # The name test sits in the function, not in a WHEN clause: a WHEN clause would
+        # make PostgreSQL refuse later migrations that alter actors_actor.name.
         """CREATE FUNCTION search_speaker_trigger() RETURNS trigger AS $f$
         BEGIN
-            PERFORM search_statement_refresh(format('s.speaker_id = %s', NEW.id));
+            IF OLD.name IS DISTINCT FROM NEW.name THEN
+                PERFORM search_statement_refresh(format('s.speaker_id = %s', NEW.id));
+            END IF;
             RETURN NULL;
         END $f$ LANGUAGE plpgsql;""",
         "CREATE TRIGGER search_speaker_rename AFTER UPDATE ON actors_actor FOR EACH ROW "
-        "WHEN (OLD.name IS DISTINCT FROM NEW.name) "
         "EXECUTE FUNCTION search_speaker_trigger();",
     ]
     return sql

@@ -200,28 +200,40 @@ def test_parse_query_reads_the_websearch_syntax():
     assert parsed.excluded == ["hamas", "air strike"]
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite table rebuilds only")
 @pytest.mark.django_db(transaction=True)
-def test_sqlite_table_rebuild_between_dropping_and_restoring_the_triggers():
-    """What `migrate` does around another app's migration that rebuilds a table."""
-    from search import documents
+def test_search_survives_a_migration_that_rebuilds_a_table():
+    """What `migrate` does around another app's migration that alters an indexed table.
+
+    SQLite rebuilds the table (copy, drop, rename), which drops its triggers and fails
+    while other tables' triggers name it; PostgreSQL alters it in place.
+    """
+    from types import SimpleNamespace
+
+    from search.apps import _create_sqlite_triggers, _drop_sqlite_triggers
 
     actor = ActorFactory(name="Rebuilt Person")
-    documents.sqlite_drop_triggers(connection)  # pre_migrate
+    plan = [(SimpleNamespace(app_label="actors"), False)]
+    _drop_sqlite_triggers(using="default", plan=plan)  # pre_migrate
     try:
         with connection.schema_editor() as editor:
-            editor._remake_table(Actor)  # what AlterField or AddConstraint do on SQLite
-            editor._remake_table(Statement)
-        ActorFactory(name="Unindexed Person")
-        assert found(Actor.objects.all(), "unindexed") == set()
+            if connection.vendor == "sqlite":
+                editor._remake_table(Actor)  # what AlterField or AddConstraint do
+                editor._remake_table(Statement)
+            else:
+                editor.execute("ALTER TABLE actors_actor ALTER COLUMN name TYPE varchar(200)")
+        ActorFactory(name="Written Mid Migration")
     finally:
-        restored = documents.sqlite_ensure_triggers(connection)  # post_migrate
-    assert "search_actor_ai" in restored and "search_speaker_rename" in restored
-    assert found(Actor.objects.all(), "unindexed") != set()  # rebuilt
+        _create_sqlite_triggers(using="default")  # post_migrate
     assert found(Actor.objects.all(), "rebuilt") == {actor.pk}
-    assert documents.sqlite_ensure_triggers(connection) == []
+    assert found(Actor.objects.all(), "written mid migration") != set()  # rebuilt index
     AliasFactory(actor=actor, name="Fresh alias")
-    assert found(Actor.objects.all(), "fresh") == {actor.pk}  # triggers work again
+    assert found(Actor.objects.all(), "fresh") == {actor.pk}  # the triggers work again
+    StatementFactory(speaker=actor, text="Said after the migration.")
+    assert found(Statement.objects.all(), "after migration") != set()
+    if connection.vendor == "sqlite":
+        from search import documents
+
+        assert documents.sqlite_ensure_triggers(connection) == []  # all present
 
 
 def test_migrate_leaves_working_triggers():
