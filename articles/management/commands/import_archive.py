@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.interchange import ArchiveError, archive_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Read a conflict-archive JSON file into the database in one transaction. Records "
+        "are matched by natural key; importing the same file again changes nothing. An "
+        "invalid file is refused, naming the record and the field, and nothing is written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The archive file written by export_archive.")
+
+    def handle(self, *args, file, **options):
+        try:
+            with open(file, encoding="utf-8") as stream:
+                counts = archive_import(stream=stream, progress=self.stdout.write)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}") from None
+        except ArchiveError as error:
+            raise CommandError(f"{file} was not imported, nothing was written: {error}") from None
+        for section, outcome in counts.items():
+            self.stdout.write(
+                f"{section}: {outcome['created']} created, {outcome['updated']} updated, "
+                f"{outcome['unchanged']} unchanged"
+            )
+        self.stdout.write(self.style.SUCCESS(f"Imported {file}."))

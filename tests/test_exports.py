@@ -1,0 +1,228 @@
+"""CSV, JSON and Atom exports of the lists, through `export_response`."""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import RequestFactory
+
+from actors.models import Actor
+from articles import exports
+from articles.models import Article, Event, PublicationStatus, Statement
+from tests.factories import (
+    AliasFactory,
+    ArticleFactory,
+    EventFactory,
+    EventParticipantFactory,
+    RoleFactory,
+    StatementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def export(queryset, kind, fmt, path="/statements/", **params):
+    request = RequestFactory().get(path, {"format": fmt, **params})
+    return exports.export_response(request, queryset, kind=kind)
+
+
+def body(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(body(response))))
+
+
+def test_no_format_means_the_html_page():
+    request = RequestFactory().get("/statements/", {"q": "x"})
+    assert exports.export_response(request, Statement.objects.none(), kind="statements") is None
+    request = RequestFactory().get("/statements/", {"format": ""})
+    assert exports.export_response(request, Statement.objects.none(), kind="statements") is None
+
+
+def test_unknown_format_is_refused_with_a_clear_message():
+    response = export(Statement.objects.all(), "statements", "xml")
+    assert response.status_code == 400
+    assert "Unknown format 'xml'" in response.content.decode()
+    assert "format=csv" in response.content.decode()
+
+
+def test_statement_csv_has_speaker_role_and_source(demo):
+    response = export(Statement.objects.published().for_listing(), "statements", "csv")
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="statements-')
+    rows = csv_rows(response)
+    assert len(rows) == Statement.objects.published().count() == 7
+    assert list(rows[0]) == exports.column_names("statements")
+    miller = next(row for row in rows if row["speaker_slug"] == "matthew-miller")
+    assert miller["speaker_name"] == "Matthew Miller"
+    assert miller["speaker_role"] == "Spokesperson, US Department of State"
+    assert miller["on_behalf_of_slug"] == "us-department-of-state"
+    assert miller["source_outlet_name"] == "TechBallad"
+    assert miller["source_url"].startswith("https://www.techballad.com/")
+    assert miller["said_on"] == "2023-10-29"
+    assert miller["permalink"].endswith(f"/statements/{miller['id']}/")
+    assert "antony-blinken" in miller["mentioned_actors"].split("; ")
+    assert miller["text"].startswith("Secretary of State Antony J. Blinken")
+
+
+def test_cleverly_role_at_the_time_not_today(demo):
+    rows = csv_rows(export(Statement.objects.published(), "statements", "csv"))
+    cleverly = next(row for row in rows if row["speaker_slug"] == "james-cleverly")
+    assert cleverly["speaker_role"].startswith("Foreign Secretary")
+
+
+def test_exports_hold_exactly_the_filtered_rows_of_all_pages(settings):
+    settings.PAGE_SIZE = 10
+    keep = StatementFactory.create_batch(33, text="Ceasefire now.")
+    StatementFactory.create_batch(4, text="Something else.")
+    filtered = Statement.objects.published().filter(text__contains="Ceasefire")
+    rows = csv_rows(export(filtered, "statements", "csv", q="ceasefire"))
+    assert sorted(int(row["id"]) for row in rows) == sorted(s.pk for s in keep)
+    data = json.loads(body(export(filtered, "statements", "json")))
+    assert sorted(item["id"] for item in data) == sorted(s.pk for s in keep)
+
+
+def test_drafts_never_reach_an_export():
+    public = StatementFactory(text="Public words.")
+    StatementFactory(text="Draft words.", status=PublicationStatus.DRAFT)
+    StatementFactory(text="Words in a draft.", article=ArticleFactory(status="draft"))
+    for fmt in ("csv", "json", "atom"):
+        response = export(Statement.objects.published(), "statements", fmt)
+        text = body(response) if response.streaming else response.content.decode()
+        assert "Public words." in text
+        assert "Draft" not in text and "draft" not in text, fmt
+    assert public.pk
+
+
+def test_event_sources_list_only_published_articles():
+    event = EventFactory(title="Shelling of a school")
+    published = ArticleFactory(url="https://example.org/published")
+    hidden = ArticleFactory(url="https://example.org/hidden", status=PublicationStatus.DRAFT)
+    event.articles.set([published, hidden])
+    EventParticipantFactory(event=event, actor__slug="idf", role="initiator")
+    [row] = csv_rows(export(Event.objects.published(), "events", "csv", path="/events/"))
+    assert row["source_urls"] == "https://example.org/published"
+    assert row["participants"] == "idf:initiator"
+    assert list(row) == exports.column_names("events")
+
+
+def test_json_is_an_array_of_documented_objects(demo):
+    for kind, queryset in [
+        ("statements", Statement.objects.published()),
+        ("articles", Article.objects.published()),
+        ("events", Event.objects.published()),
+        ("actors", Actor.objects.all()),
+    ]:
+        response = export(queryset, kind, "json", path=f"/{kind}/")
+        assert response["Content-Type"] == "application/json"
+        data = json.loads(body(response))
+        assert len(data) == queryset.count()
+        assert all(list(item) == exports.column_names(kind) for item in data), kind
+
+
+def test_actor_export_has_aliases_and_parent(demo):
+    rows = csv_rows(export(Actor.objects.all(), "actors", "csv", path="/actors/"))
+    iaf = next(row for row in rows if row["slug"] == "israel-air-force")
+    assert iaf["parent_slug"] == "israel-defense-forces"
+    assert iaf["aliases"] == "IAF; Israeli Air Force"
+
+
+def test_empty_export_still_has_the_header():
+    rows = body(export(Article.objects.none(), "articles", "csv", path="/articles/"))
+    assert rows.strip().split(",") == exports.column_names("articles")
+    assert json.loads(body(export(Article.objects.none(), "articles", "json"))) == []
+
+
+def test_non_latin_text_survives_csv_and_json():
+    StatementFactory(text="قال وزير الخارجية", language="ar")
+    [row] = csv_rows(export(Statement.objects.published(), "statements", "csv"))
+    assert row["text"] == "قال وزير الخارجية"
+    assert "قال وزير الخارجية" in body(export(Statement.objects.all(), "statements", "json"))
+
+
+def test_atom_feed_of_a_filtered_list(demo):
+    response = export(
+        Statement.objects.published().filter(speaker__slug="james-cleverly"),
+        "statements",
+        "atom",
+        speaker="james-cleverly",
+    )
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    feed = ET.fromstring(response.content)
+    assert "(filtered)" in feed.find(f"{ATOM}title").text
+    assert (
+        feed.find(f"{ATOM}link[@rel='alternate']")
+        .get("href")
+        .endswith("/statements/?speaker=james-cleverly")
+    )
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    assert entries[0].find(f"{ATOM}author/{ATOM}name").text == "James Cleverly"
+    assert "Foreign Secretary" in entries[0].find(f"{ATOM}summary").text
+
+
+@pytest.mark.parametrize("kind", ["articles", "events", "actors"])
+def test_atom_feed_for_every_list(demo, kind):
+    queryset = {
+        "articles": Article.objects.published(),
+        "events": Event.objects.published(),
+        "actors": Actor.objects.all(),
+    }[kind]
+    response = export(queryset, kind, "atom", path=f"/{kind}/")
+    entries = ET.fromstring(response.content).findall(f"{ATOM}entry")
+    assert len(entries) == min(queryset.count(), 50)
+
+
+@pytest.mark.parametrize("rows", [5, 200])
+def test_statement_export_queries_do_not_grow_with_rows(
+    rows, django_assert_max_num_queries, monkeypatch
+):
+    speaker = RoleFactory().person
+    AliasFactory(actor=speaker)
+    for _ in range(rows):
+        StatementFactory(speaker=speaker).mentioned_actors.add(speaker)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 1000)
+    # Queries: 1 statements with speaker, on_behalf_of, article, outlet, event (one chunk);
+    # 1 the speakers' roles with organisations; 1 mentioned actors.
+    with django_assert_max_num_queries(3):
+        assert len(csv_rows(export(Statement.objects.published(), "statements", "csv"))) == rows
+
+
+@pytest.mark.parametrize("rows", [5, 200])
+def test_event_export_queries_do_not_grow_with_rows(rows, django_assert_max_num_queries):
+    for _ in range(rows):
+        EventParticipantFactory().event.articles.add(ArticleFactory())
+    # Queries: 1 events with places; 1 participations with actors; 1 published articles.
+    with django_assert_max_num_queries(3):
+        data = json.loads(body(export(Event.objects.published(), "events", "json")))
+    assert len(data) == rows
+
+
+def test_rows_are_read_in_chunks_with_their_related_rows(monkeypatch, django_assert_num_queries):
+    StatementFactory.create_batch(7)
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
+    # Statements come from one cursor, read 3 at a time; each chunk of 3 + 3 + 1 rows
+    # loads its speakers' roles and its mentioned actors: 1 + 3 * 2 queries.
+    with django_assert_num_queries(7):
+        rows = list(exports.rows(Statement.objects.published(), kind="statements"))
+    assert len(rows) == 7
+
+
+def test_export_links_keep_the_filters_and_drop_the_page():
+    from django.template.loader import render_to_string
+
+    request = RequestFactory().get("/statements/", {"speaker": "james-cleverly", "page": "3"})
+    html = render_to_string(
+        "includes/export_links.html", {"export_label": "statements"}, request=request
+    )
+    assert 'aria-label="Download or follow this list"' in html
+    assert 'href="?speaker=james-cleverly&amp;format=csv"' in html
+    assert 'href="?speaker=james-cleverly&amp;format=json"' in html
+    assert 'href="?speaker=james-cleverly&amp;format=atom"' in html
+    assert "Download these statements" in html

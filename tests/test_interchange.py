@@ -1,0 +1,214 @@
+"""Archive interchange: export_archive / import_archive round trips and refusals."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from actors.models import Actor, Alias, Role
+from articles.interchange import ArchiveError, archive_export, archive_import, statement_key
+from articles.models import (
+    Article,
+    Event,
+    EventParticipant,
+    Outlet,
+    Place,
+    PublicationStatus,
+    Statement,
+)
+from tests.factories import ArticleFactory, EventFactory, StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def export_text(**filters) -> str:
+    out = io.StringIO()
+    archive_export(out, **filters)
+    return out.getvalue()
+
+
+def import_text(text: str):
+    return archive_import(stream=io.StringIO(text))
+
+
+def empty_database():
+    """Delete every archive row (raw deletes: PROTECT guards the editors, not this test)."""
+    for model in [
+        Statement.mentioned_actors.through,
+        Statement,
+        EventParticipant,
+        Event.articles.through,
+        Event,
+        Article.mentioned_actors.through,
+        Article,
+        Outlet,
+        Role,
+        Alias,
+        Actor,
+        Place,
+    ]:
+        model.objects.all()._raw_delete("default")
+    assert not Actor.objects.exists()
+
+
+def history_rows() -> int:
+    return sum(model.history.count() for model in (Actor, Article, Statement, Event))
+
+
+def test_export_import_into_an_empty_database_export_is_identical(demo):
+    EventFactory(slug="draft-event", status=PublicationStatus.DRAFT, fatalities=3)
+    first = export_text()
+    data = json.loads(first)
+    assert data["format"] == "conflict-archive" and data["version"] == 1
+    assert len(data["statements"]) == 7
+    empty_database()
+    counts = import_text(first)
+    assert counts["statements"]["created"] == 7
+    assert counts["actors"]["created"] == 16
+    assert export_text() == first
+    assert Actor.objects.get(slug="israel-air-force").parent.slug == "israel-defense-forces"
+    assert Place.objects.get(slug="northern-gaza").parent.slug == "gaza-strip"
+    assert "@SecBlinken" in Actor.objects.get(slug="antony-blinken").aliases.values_list(
+        "name", flat=True
+    )
+
+
+def test_reimport_changes_nothing(demo):
+    text = export_text()
+    updated = dict(Statement.objects.values_list("pk", "updated_at"))
+    before = history_rows()
+    counts = import_text(text)
+    assert all(outcome["created"] == outcome["updated"] == 0 for outcome in counts.values())
+    assert history_rows() == before
+    assert dict(Statement.objects.values_list("pk", "updated_at")) == updated
+    assert export_text() == text
+
+
+def test_import_updates_a_changed_record(demo):
+    data = json.loads(export_text())
+    data["actors"][0]["description"] = "Corrected description."
+    data["actors"][0]["aliases"] = ["Tony B."]
+    counts = import_text(json.dumps(data))
+    assert counts["actors"]["updated"] == 1
+    actor = Actor.objects.get(slug=data["actors"][0]["slug"])
+    assert actor.description == "Corrected description."
+    assert list(actor.aliases.values_list("name", flat=True)) == ["Tony B."]
+
+
+def test_statement_key_is_checked(demo):
+    data = json.loads(export_text())
+    record = data["statements"][0]
+    assert record["key"] == statement_key(record["article"], record["speaker"], record["text"])
+    record["key"] = "0" * 24
+    with pytest.raises(ArchiveError, match=r"record 1 \(statement 0+\): field 'key'"):
+        import_text(json.dumps(data))
+
+
+def test_invalid_record_is_named_and_nothing_is_written(demo):
+    data = json.loads(export_text())
+    empty_database()
+    data["statements"][2]["text"] = "Words the article never printed."
+    data["statements"][2]["kind"] = "quote"
+    data["statements"][2]["key"] = None
+    with pytest.raises(ArchiveError) as error:
+        import_text(json.dumps(data))
+    message = str(error.value)
+    assert message.startswith("record 3 (statement ")
+    assert "field 'text': This quote is not in the source article's body." in message
+    assert not Actor.objects.exists()
+    assert not Outlet.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "section, index, change, expected",
+    [
+        ("actors", 0, {"kind": "wizard"}, "field 'kind': Value 'wizard' is not a valid choice."),
+        ("actors", 1, {"wikidata_id": "12"}, "Wikidata ID is Q followed by digits"),
+        ("roles", 0, {"start_date": "2023-02-30"}, "field 'start_date'"),
+        ("roles", 0, {"end_date": "1999-01-01"}, "A role cannot end before it starts."),
+        ("articles", 0, {"outlet": "nowhere"}, "field 'outlet': no outlet “nowhere”"),
+        ("events", 0, {"participants": [{"actor": "ghost", "role": "target"}]}, "no actor"),
+        ("statements", 0, {"speaker": "ghost"}, "field 'speaker': no actor “ghost”"),
+        ("statements", 0, {"colour": "red"}, "field 'colour': not a field of statements"),
+        ("places", 0, {"latitude": "123"}, "Give both latitude"),
+    ],
+)
+def test_refusals_name_the_record_and_field(demo, section, index, change, expected):
+    data = json.loads(export_text())
+    data[section][index].update(change)
+    before = export_text()
+    with pytest.raises(ArchiveError) as error:
+        import_text(json.dumps(data))
+    assert f"record {index + 1} (" in str(error.value)
+    assert expected in str(error.value)
+    assert export_text() == before
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("{not json", "not valid JSON"),
+        ('{"format": "something-else", "version": 1}', "not a conflict archive"),
+        ('{"format": "conflict-archive", "version": 2}', "version 2 is not supported"),
+        ('{"format": "conflict-archive", "version": 1, "people": []}', "unknown section"),
+        ('{"format": "conflict-archive", "version": 1, "actors": {}}', "must be a list"),
+    ],
+)
+def test_broken_files_are_refused(db, text, expected):
+    with pytest.raises(ArchiveError, match=expected):
+        import_text(text)
+
+
+def test_published_only_export_leaves_drafts_out(demo):
+    draft = ArticleFactory(url="https://example.org/draft", status=PublicationStatus.DRAFT)
+    StatementFactory(article=draft, status=PublicationStatus.PUBLISHED)
+    StatementFactory(text="A draft statement.", status=PublicationStatus.DRAFT)
+    EventFactory(slug="draft-event", status=PublicationStatus.DRAFT)
+    data = json.loads(export_text(published_only=True))
+    assert all(record["status"] == "published" for record in data["articles"])
+    assert all(record["status"] == "published" for record in data["statements"])
+    assert all(record["status"] == "published" for record in data["events"])
+    assert len(data["statements"]) == 7
+    assert "https://example.org/draft" not in export_text(published_only=True)
+    assert "https://example.org/draft" in export_text()
+
+
+def test_export_by_date_keeps_references_whole(demo):
+    ArticleFactory(url="https://example.org/later", published_on=datetime.date(2024, 5, 1))
+    data = json.loads(
+        export_text(date_from=datetime.date(2023, 10, 1), date_to=datetime.date(2023, 10, 31))
+    )
+    assert "https://example.org/later" not in [record["url"] for record in data["articles"]]
+    assert len(data["articles"]) == 1
+    # The Hamas attack of 7 October is in the period; every statement's event is exported.
+    slugs = {record["slug"] for record in data["events"]}
+    assert {record["event"] for record in data["statements"]} <= slugs
+    empty_database()
+    import_text(json.dumps(data))
+    assert Statement.objects.count() == 7
+
+
+def test_commands_round_trip_with_progress(demo, tmp_path):
+    path = tmp_path / "archive.json"
+    err = io.StringIO()
+    call_command("export_archive", "--output", str(path), stderr=err)
+    assert "statements: 7" in err.getvalue()
+    stdout = io.StringIO()
+    call_command("export_archive", stdout=stdout, stderr=io.StringIO())
+    assert stdout.getvalue() == path.read_text(encoding="utf-8")
+    empty_database()
+    out = io.StringIO()
+    call_command("import_archive", str(path), stdout=out)
+    assert "statements: 7 created, 0 updated, 0 unchanged" in out.getvalue()
+    assert Statement.objects.count() == 7
+
+
+def test_import_command_refuses_a_bad_file(db, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": "conflict-archive", "version": 1, "actors": [{"slug": ""}]}')
+    with pytest.raises(CommandError, match=r"nothing was written: record 1 \(actor \): field"):
+        call_command("import_archive", str(path))
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_archive", str(tmp_path / "missing.json"))
