@@ -10,7 +10,7 @@ import datetime
 import random
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from actors.models import Actor, Role
 
@@ -144,6 +144,10 @@ def archive_generate(
         Statement.objects.bulk_create(rows, batch_size=BATCH)
         if progress:
             progress(f"statements: {made} of {statements}")
+    # Fresh planner statistics: without them PostgreSQL guesses a thousand rows where a
+    # million were just written and picks plans that take seconds (docs/benchmarks.md).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
         "actors": len(actors),
         "outlets": len(outlets),
