@@ -42,6 +42,24 @@ def staff_client(client, django_user_model):
     return client
 
 
+@pytest.fixture
+def editor(django_user_model):
+    """A staff user in the Editors group that the data migration creates."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "maria", password="x-long-pass-phrase-9", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A real Chromium driven by Playwright.

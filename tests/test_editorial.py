@@ -26,21 +26,6 @@ DRAFT = PublicationStatus.DRAFT
 SEED_SLUG = "israel-gaza-war-james-cleverly-and-antony-blinken-discuss-humanitarian-access"
 
 
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("maria", password="x-long-pass-phrase-9")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def change_url(obj):
     opts = obj._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])

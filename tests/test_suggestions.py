@@ -1,7 +1,6 @@
 """Actor and quote suggestions on the article change page."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from actors.suggestions import actor_suggestions, quote_suggestions
@@ -12,14 +11,6 @@ from .factories import ActorFactory, AliasFactory, ArticleFactory, OrganisationF
 pytestmark = pytest.mark.django_db
 
 SEED_SLUG = "israel-gaza-war-james-cleverly-and-antony-blinken-discuss-humanitarian-access"
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_user("maria", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
-    return client
 
 
 def names_found(body, **kwargs):
