@@ -1,7 +1,7 @@
 """Does exporting stay in constant memory? Measure it.
 
 Streams the published statements of the current database as CSV and as JSON through
-`articles.exports.export_response` (as the list pages do), discards the bytes, and
+`articles.formats.tabular.export_response` (as the list pages do), discards the bytes, and
 reports rows, time, the Python heap's peak (tracemalloc) and the process's peak RSS.
 Run it at several sizes; the peaks should not grow with the rows.
 
@@ -35,7 +35,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
-from articles.exports import export_response  # noqa: E402
+from articles.formats.tabular import export_response  # noqa: E402
 from articles.models import Statement  # noqa: E402
 
 

@@ -3,8 +3,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("actors/", include("actors.urls")),
-    path("search/", include("search.urls")),
-    path("", include("articles.discovery_urls")),
-    path("", include("articles.urls")),
+    path("", include("articles.website.urls")),
 ]

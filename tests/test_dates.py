@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.browse import DATE_PAGE_LIMIT
 from articles.models import Article, Event, PublicationStatus
+from articles.website.lists import DATE_PAGE_LIMIT
 
 from .factories import (
     ArticleFactory,

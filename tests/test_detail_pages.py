@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 import pytest
 
 from actors.models import Actor
-from articles.citations import bibtex, citation_for, csl_json, plain_text
-from articles.highlight import highlight_body
+from articles.formats.citations import bibtex, citation_for, csl_json, plain_text
 from articles.models import Article, Event, PublicationStatus, Statement
+from articles.website.highlight import highlight_body
 
 from .factories import (
     ActorFactory,
@@ -676,7 +676,7 @@ def test_event_citation_keeps_the_date_precision(demo):
 
 
 def test_monthly_activity_fills_gaps_and_shows_at_least_six_months():
-    from articles.timeline import monthly_activity
+    from articles.website.timeline import monthly_activity
 
     months = monthly_activity(
         [(datetime.date(2023, 1, 1), 2), (datetime.date(2023, 9, 1), 1)],

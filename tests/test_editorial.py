@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from articles.admin import ArticleAdmin
-from articles.forms import EditConflict
+from articles.admin.articles import ArticleAdmin
+from articles.admin.forms import EditConflict
 from articles.models import Article, Correction, Event, PublicationStatus, Statement
 from articles.services import editor_create, records_publish
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import RequestFactory
 
 from actors.models import Actor
-from articles import exports
+from articles.formats import tabular as exports
 from articles.models import Article, Event, PublicationStatus, Statement
 from tests.factories import (
     AliasFactory,

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actors.models import Actor, Alias, Role
-from articles.interchange import ArchiveError, archive_export, archive_import, statement_key
+from articles.formats.interchange import ArchiveError, archive_export, archive_import, statement_key
 from articles.models import (
     Article,
     Event,

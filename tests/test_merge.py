@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from actors.models import Actor, Alias, Role
-from actors.services import actor_merge, actor_merge_plan
 from articles.models import Correction, EventParticipant, Statement
+from articles.services import actor_merge, actor_merge_plan
 
 from .factories import (
     ActorFactory,

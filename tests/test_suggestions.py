@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from actors.suggestions import actor_suggestions, quote_suggestions
+from articles.admin.suggestions import actor_suggestions, quote_suggestions
 from articles.models import Article, Statement
 
 from .factories import ActorFactory, AliasFactory, ArticleFactory, OrganisationFactory

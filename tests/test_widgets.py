@@ -1,6 +1,6 @@
 from django import forms
 
-from articles.filters import QuickSelect
+from articles.records.filtering import QuickSelect
 
 CHOICES = [("", "Any"), ("a<b", "Tom & Jerry"), ("b", "B")]
 

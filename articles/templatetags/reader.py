@@ -5,7 +5,7 @@ import datetime
 from django import template
 from django.conf import settings
 
-from articles.citations import citations
+from articles.formats.citations import citations
 from articles.models import DatePrecision
 
 register = template.Library()

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.interchange import archive_export
+from articles.formats.interchange import archive_export
 
 
 def iso_date(value: str) -> datetime.date:

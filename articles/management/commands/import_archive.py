@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.interchange import ArchiveError, archive_import
+from articles.formats.interchange import ArchiveError, archive_import
 
 
 class Command(BaseCommand):

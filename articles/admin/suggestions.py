@@ -10,9 +10,9 @@ organisation, then the nearest name wins.
 import re
 from dataclasses import dataclass
 
-from articles.quotes import normalise
+from actors.models import Actor, Alias
 
-from .models import Actor, Alias
+from ..quotes import normalise
 
 NEARBY = 200
 MIN_QUOTE_LENGTH = 12

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, render
 
 from actors.models import Actor
 
+from ..models import Article, Event, Outlet, Place, PublicationStatus, Statement
 from . import timeline
 from .highlight import highlight_body
-from .models import Article, Event, Outlet, Place, PublicationStatus, Statement
 
 HOME_SIZE = 10
 EVENT_STATEMENTS_SIZE = 50

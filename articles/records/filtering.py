@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from actors.models import Actor
 from search.engine import filter_text
 
-from .models import (
+from ..models import (
     Article,
     Event,
     EventParticipant,

@@ -4,12 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
 
-from articles.admin_base import ArchiveHistoryAdmin, ArchiveModelAdmin
-from articles.forms import CorrectionNoteForm
-from articles.services import correction_record
+from actors.models import Actor, Alias, Role
 
-from .models import Actor, Alias, Role
-from .services import actor_merge, actor_merge_plan
+from ..services import actor_merge, actor_merge_plan, correction_record
+from .base import ArchiveHistoryAdmin, ArchiveModelAdmin
+from .forms import CorrectionNoteForm
 
 
 class ActorAdminForm(CorrectionNoteForm):

@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 
 from actors.models import Actor
 
-from .models import Article, Event, Outlet, Place, Statement
+from ..models import Article, Event, Outlet, Place, Statement
 
 
 class _Sitemap(Sitemap):

@@ -5,9 +5,9 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 
-from articles.filters import ListFilterForm, ListFilterSet, choice_filter, sort_filter, text_filter
+from actors.models import Actor
 
-from .models import Actor
+from .filtering import ListFilterForm, ListFilterSet, choice_filter, sort_filter, text_filter
 
 
 class ActorFilter(ListFilterSet):

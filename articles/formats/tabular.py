@@ -22,8 +22,8 @@ from django.urls import reverse
 
 from actors.models import Actor, Alias
 
-from . import feeds
-from .models import Article, EventParticipant, speaker_roles_prefetch
+from ..models import Article, EventParticipant, speaker_roles_prefetch
+from . import atom
 
 CHUNK_SIZE = 2000
 FORMATS = ("csv", "json", "atom")
@@ -289,7 +289,7 @@ def export_response(request: HttpRequest, queryset: QuerySet, *, kind: str) -> H
             content_type="text/plain; charset=utf-8",
         )
     if fmt == "atom":
-        return feeds.list_feed_response(request, queryset, kind=kind)
+        return atom.list_feed_response(request, queryset, kind=kind)
     if fmt == "csv":
         content, content_type = stream_csv(queryset, kind=kind), "text/csv; charset=utf-8"
     else:

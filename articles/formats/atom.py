@@ -1,7 +1,7 @@
 """Atom feeds: the latest statements, an actor's statements, and any filtered list.
 
 `/feeds/statements/` and `/actors/<slug>/feed/` are django.contrib.syndication feeds;
-`?format=atom` on a list (through `articles.exports.export_response`) builds the same
+`?format=atom` on a list (through `articles.formats.tabular.export_response`) builds the same
 entries from the list's filtered queryset. Entries carry only published records.
 """
 
@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 
 from actors.models import Actor
 
-from .models import Statement
+from ..models import Statement
 
 FEED_LENGTH = 50
 
@@ -95,7 +95,7 @@ ENTRIES = {
 
 def list_feed_response(request: HttpRequest, queryset: QuerySet, *, kind: str) -> HttpResponse:
     """An Atom feed of the newest rows of a filtered list (`?format=atom`)."""
-    from .exports import KINDS  # the same per-kind querysets as the data exports
+    from .tabular import KINDS  # the same per-kind querysets as the data exports
 
     _, prepare, newest_first = KINDS[kind]
     params = request.GET.copy()

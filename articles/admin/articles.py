@@ -10,17 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from actors.models import Actor
-from actors.suggestions import actor_suggestions, known_names, quote_suggestions
 
-from .admin_base import ArchiveHistoryAdmin, ArchiveModelAdmin
-from .forms import (
-    ArticleAdminForm,
-    EditConflict,
-    EventAdminForm,
-    StatementAdminForm,
-    StatementInlineForm,
-)
-from .models import (
+from ..models import (
     Article,
     Correction,
     Event,
@@ -30,7 +21,16 @@ from .models import (
     PublicationStatus,
     Statement,
 )
-from .services import article_mention_add, correction_record, records_publish, records_unpublish
+from ..services import article_mention_add, correction_record, records_publish, records_unpublish
+from .base import ArchiveHistoryAdmin, ArchiveModelAdmin
+from .forms import (
+    ArticleAdminForm,
+    EditConflict,
+    EventAdminForm,
+    StatementAdminForm,
+    StatementInlineForm,
+)
+from .suggestions import actor_suggestions, known_names, quote_suggestions
 
 
 class PublicationActionsMixin:

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from actors.models import Actor
 
-from .models import Article, Event, Statement
+from ..models import Article, Event, Statement
 
 
 @dataclass(frozen=True)

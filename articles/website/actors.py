@@ -4,13 +4,13 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
 
-from articles import timeline
-from articles.browse import count_by, list_page, published_statement_count
-from articles.models import Article, Event, EventParticipant, PublicationStatus, Statement
+from actors.models import Actor
 
-from .filters import ActorFilter
+from ..models import Article, Event, EventParticipant, PublicationStatus, Statement
+from ..records.actors import ActorFilter
+from . import timeline
 from .forms import ActorStatementsForm
-from .models import Actor
+from .lists import count_by, list_page, published_statement_count
 
 SECTION_SIZE = 10  # statements shown per section before "see all"
 RELATED_SIZE = 20  # events and articles shown before "see all"

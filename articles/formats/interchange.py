@@ -24,7 +24,7 @@ from django.db.models import Prefetch, Q
 
 from actors.models import Actor, Alias, Role
 
-from .models import (
+from ..models import (
     Article,
     Event,
     EventParticipant,

@@ -21,9 +21,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 
-from .exports import export_response
-from .filters import ArticleFilter, EventFilter, StatementFilter
-from .models import Article, DatePrecision, Event, Statement
+from ..formats.tabular import export_response
+from ..models import Article, DatePrecision, Event, Statement
+from ..records.filtering import ArticleFilter, EventFilter, StatementFilter
 
 # Query parameters that are not filters: they never become chips and facets drop them.
 NOT_FILTERS = ("page", "format")

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import PublicationStatus
+from ..models import PublicationStatus
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
