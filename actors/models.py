@@ -19,7 +19,20 @@ class ActorQuerySet(models.QuerySet):
         return self.select_related("parent").prefetch_related(
             "aliases",
             "children",
+            "corrections",
             models.Prefetch("roles", queryset=Role.objects.select_related("organisation")),
+        )
+
+    def for_export(self):
+        """The joins the export columns read: the parent, and aliases by name."""
+        return (
+            self.select_related("parent")
+            .prefetch_related(None)
+            .prefetch_related(
+                models.Prefetch(
+                    "aliases", queryset=Alias.objects.order_by("name"), to_attr="export_aliases"
+                )
+            )
         )
 
     def people(self):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -33,6 +34,23 @@ def speaker_roles_prefetch(prefix: str = "speaker") -> Prefetch:
     return Prefetch(f"{prefix}__roles", queryset=Role.objects.select_related("organisation"))
 
 
+def mentioned_slugs_prefetch() -> Prefetch:
+    """The actors a record mentions, by slug, as the list `export_mentioned`."""
+    return Prefetch(
+        "mentioned_actors",
+        queryset=Actor.objects.order_by("slug").only("id", "slug"),
+        to_attr="export_mentioned",
+    )
+
+
+class OutletQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.order_by("name")
+
+    def for_detail(self):
+        return self
+
+
 class Outlet(models.Model):
     """Who published an article: a newspaper, an agency, a website."""
 
@@ -43,6 +61,8 @@ class Outlet(models.Model):
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OutletQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -67,6 +87,50 @@ class Outlet(models.Model):
         return reverse("articles:outlet", args=[self.slug])
 
 
+class PlaceQuerySet(models.QuerySet):
+    def within(self, place: "Place"):
+        """The place and every place inside it, at any depth.
+
+        A recursive query inside the filter (both databases have WITH RECURSIVE), so
+        it costs no query of its own; UNION stops at a cycle.
+        """
+        return self.filter(pk__in=_places_within(place))
+
+    def chain(self, place: "Place | None") -> list["Place"]:
+        """The place and its parents, outermost first (Palestine › Gaza Strip › Jabalia).
+
+        Walks the parents that `select_related()` loaded (`for_detail()` loads three
+        levels); a deeper tree costs one query more for the rest. A cycle stops the walk.
+        """
+        chain: list[Place] = []
+        tree: dict[int, Place] | None = None
+        current = place
+        while current is not None and current.pk not in {p.pk for p in chain}:
+            chain.append(current)
+            if current.parent_id is None:
+                break
+            if Place.parent.is_cached(current):
+                current = current.parent
+                continue
+            if tree is None:
+                tree = {p.pk: p for p in Place.objects.only("pk", "name", "slug", "parent_id")}
+            current = tree.get(current.parent_id)
+        return chain[::-1]
+
+    def for_detail(self):
+        return self.select_related("parent__parent__parent").prefetch_related("children")
+
+
+def _places_within(place: "Place") -> RawSQL:
+    """SQL for the ids of a place and of every place inside it."""
+    return RawSQL(
+        "WITH RECURSIVE inside(id) AS (SELECT %s UNION "
+        "SELECT child.id FROM articles_place child JOIN inside ON child.parent_id = inside.id) "
+        "SELECT id FROM inside",
+        [place.pk],
+    )
+
+
 class Place(models.Model):
     """Where something happened, in a hierarchy: site → city → region → country."""
 
@@ -84,6 +148,8 @@ class Place(models.Model):
     )
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -134,10 +200,26 @@ class ArticleQuerySet(models.QuerySet):
             qs = qs.filter(published_on__lte=end)
         return qs
 
+    def involving(self, actor: Actor):
+        """Articles that mention the actor or in which they speak (public statements only:
+        a draft statement must not reveal who spoke in an article)."""
+        speaking = Statement.objects.published().filter(speaker=actor).values("article_id")
+        mentioned = Article.mentioned_actors.through.objects.filter(actor=actor).values(
+            "article_id"
+        )
+        return self.filter(Q(pk__in=mentioned) | Q(pk__in=speaking))
+
+    def by_outlet(self, outlet: "Outlet"):
+        return self.filter(outlet=outlet)
+
     def for_listing(self):
         return self.select_related("outlet")
 
     def for_detail(self):
+        """The article with its public statements, public events and mentioned actors.
+
+        Its corrections and those of its statements are one more query:
+        `Correction.objects.for_article_page(article)`."""
         return self.select_related("outlet").prefetch_related(
             "mentioned_actors",
             Prefetch(
@@ -147,6 +229,14 @@ class ArticleQuerySet(models.QuerySet):
                 .prefetch_related(speaker_roles_prefetch()),
             ),
             Prefetch("events", queryset=Event.objects.published().select_related("place")),
+        )
+
+    def for_export(self):
+        """The joins the export columns read, related rows in plain lists."""
+        return (
+            self.select_related("outlet")
+            .prefetch_related(None)
+            .prefetch_related(mentioned_slugs_prefetch())
         )
 
 
@@ -220,10 +310,6 @@ class Article(models.Model):
     def is_public(self) -> bool:
         return self.status == PublicationStatus.PUBLISHED
 
-    def public_corrections(self):
-        """Corrections of this article and of its public statements (one query)."""
-        return Correction.objects.for_article_page(self)
-
 
 class StatementQuerySet(models.QuerySet):
     def published(self):
@@ -253,13 +339,24 @@ class StatementQuerySet(models.QuerySet):
             qs = qs.filter(said_on__lte=end)
         return qs
 
+    def about_event(self, event: "Event"):
+        return self.filter(event=event)
+
     def for_listing(self):
         return self.select_related(
             "speaker", "on_behalf_of", "article", "article__outlet", "event"
         ).prefetch_related(speaker_roles_prefetch())
 
     def for_detail(self):
-        return self.for_listing().prefetch_related("mentioned_actors")
+        return self.for_listing().prefetch_related("mentioned_actors", "corrections")
+
+    def for_export(self):
+        """The joins the export columns read, related rows in plain lists."""
+        return (
+            self.select_related("speaker", "on_behalf_of", "article__outlet", "event")
+            .prefetch_related(None)
+            .prefetch_related(speaker_roles_prefetch(), mentioned_slugs_prefetch())
+        )
 
 
 class Statement(models.Model):
@@ -396,7 +493,12 @@ class EventQuerySet(models.QuerySet):
         return qs
 
     def involving(self, actor: Actor):
-        return self.filter(participants=actor).distinct()
+        """Events the actor took part in, in any role."""
+        return self.filter(pk__in=EventParticipant.objects.filter(actor=actor).values("event_id"))
+
+    def within(self, place: Place):
+        """Events in the place or in any place inside it, at any depth."""
+        return self.filter(place_id__in=_places_within(place))
 
     def for_listing(self):
         return self.select_related("place").prefetch_related(
@@ -407,7 +509,30 @@ class EventQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        return self.for_listing().select_related("place__parent")
+        return (
+            self.for_listing()
+            .select_related("place__parent__parent__parent")
+            .prefetch_related("corrections")
+        )
+
+    def for_export(self):
+        """The joins the export columns read; only published articles appear as sources."""
+        return (
+            self.select_related("place")
+            .prefetch_related(None)
+            .prefetch_related(
+                Prefetch(
+                    "participations",
+                    queryset=EventParticipant.objects.select_related("actor"),
+                    to_attr="export_participations",
+                ),
+                Prefetch(
+                    "articles",
+                    queryset=Article.objects.published().order_by("url").only("id", "url"),
+                    to_attr="export_articles",
+                ),
+            )
+        )
 
 
 class Event(models.Model):

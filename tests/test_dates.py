@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Event, PublicationStatus
-from articles.website.lists import DATE_PAGE_LIMIT
+from articles.website.dates import DATE_PAGE_LIMIT
 
 from .factories import (
     ArticleFactory,

@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from actors.models import Actor
 from articles.formats import tabular as exports
 from articles.models import Article, Event, PublicationStatus, Statement
+from articles.records.registry import record_type
 from tests.factories import (
     AliasFactory,
     ArticleFactory,
@@ -26,7 +27,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def export(queryset, kind, fmt, path="/statements/", **params):
     request = RequestFactory().get(path, {"format": fmt, **params})
-    return exports.export_response(request, queryset, kind=kind)
+    return exports.export_response(request, queryset, record=record_type(kind))
 
 
 def body(response) -> str:
@@ -39,9 +40,15 @@ def csv_rows(response) -> list[dict]:
 
 def test_no_format_means_the_html_page():
     request = RequestFactory().get("/statements/", {"q": "x"})
-    assert exports.export_response(request, Statement.objects.none(), kind="statements") is None
+    assert (
+        exports.export_response(request, Statement.objects.none(), record=record_type("statements"))
+        is None
+    )
     request = RequestFactory().get("/statements/", {"format": ""})
-    assert exports.export_response(request, Statement.objects.none(), kind="statements") is None
+    assert (
+        exports.export_response(request, Statement.objects.none(), record=record_type("statements"))
+        is None
+    )
 
 
 def test_unknown_format_is_refused_with_a_clear_message():
@@ -58,7 +65,7 @@ def test_statement_csv_has_speaker_role_and_source(demo):
     assert response["Content-Disposition"].startswith('attachment; filename="statements-')
     rows = csv_rows(response)
     assert len(rows) == Statement.objects.published().count() == 7
-    assert list(rows[0]) == exports.column_names("statements")
+    assert list(rows[0]) == record_type("statements").column_names
     miller = next(row for row in rows if row["speaker_slug"] == "matthew-miller")
     assert miller["speaker_name"] == "Matthew Miller"
     assert miller["speaker_role"] == "Spokesperson, US Department of State"
@@ -109,7 +116,7 @@ def test_event_sources_list_only_published_articles():
     [row] = csv_rows(export(Event.objects.published(), "events", "csv", path="/events/"))
     assert row["source_urls"] == "https://example.org/published"
     assert row["participants"] == "idf:initiator"
-    assert list(row) == exports.column_names("events")
+    assert list(row) == record_type("events").column_names
 
 
 def test_json_is_an_array_of_documented_objects(demo):
@@ -123,7 +130,7 @@ def test_json_is_an_array_of_documented_objects(demo):
         assert response["Content-Type"] == "application/json"
         data = json.loads(body(response))
         assert len(data) == queryset.count()
-        assert all(list(item) == exports.column_names(kind) for item in data), kind
+        assert all(list(item) == record_type(kind).column_names for item in data), kind
 
 
 def test_actor_export_has_aliases_and_parent(demo):
@@ -135,7 +142,7 @@ def test_actor_export_has_aliases_and_parent(demo):
 
 def test_empty_export_still_has_the_header():
     rows = body(export(Article.objects.none(), "articles", "csv", path="/articles/"))
-    assert rows.strip().split(",") == exports.column_names("articles")
+    assert rows.strip().split(",") == record_type("articles").column_names
     assert json.loads(body(export(Article.objects.none(), "articles", "json"))) == []
 
 
@@ -210,7 +217,7 @@ def test_rows_are_read_in_chunks_with_their_related_rows(monkeypatch, django_ass
     # Statements come from one cursor, read 3 at a time; each chunk of 3 + 3 + 1 rows
     # loads its speakers' roles and its mentioned actors: 1 + 3 * 2 queries.
     with django_assert_num_queries(7):
-        rows = list(exports.rows(Statement.objects.published(), kind="statements"))
+        rows = list(exports.rows(Statement.objects.published(), record=record_type("statements")))
     assert len(rows) == 7
 
 

@@ -1,161 +1,102 @@
 """Atom feeds: the latest statements, an actor's statements, and any filtered list.
 
 `/feeds/statements/` and `/actors/<slug>/feed/` are django.contrib.syndication feeds;
-`?format=atom` on a list (through `articles.formats.tabular.export_response`) builds the same
-entries from the list's filtered queryset. Entries carry only published records.
+`?format=atom` on a list (through `articles.formats.tabular.export_response`) builds the
+same entries from the list's filtered queryset. Entries are the record type's
+`feed_entry` (`articles/records/`) and carry only public records.
 """
-
-import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.text import Truncator
 
 from actors.models import Actor
 
-from ..models import Statement
+from ..links import absolute
+from ..records import statements
+from ..records.base import RecordType
 
 FEED_LENGTH = 50
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def _midnight(value: datetime.date | None) -> datetime.datetime | None:
-    if value is None:
-        return None
-    return datetime.datetime.combine(value, datetime.time(), tzinfo=datetime.UTC)
-
-
-def statement_entry(statement) -> dict:
-    role = statement.speaker_role()
-    who = statement.speaker.name + (f", {role.label} (at the time)" if role else "")
-    if statement.on_behalf_of_id:
-        who += f", for {statement.on_behalf_of.name}"
-    article = statement.article
-    said = f"“{statement.text}”" if statement.is_quote else statement.text
-    return {
-        "title": f"{statement.speaker.name}: {Truncator(statement.text).chars(100)}",
-        "link": _absolute(statement.get_absolute_url()),
-        "description": (
-            f"{said}\n\n— {who}, {statement.said_on:%-d %B %Y}. "
-            f"Source: {article.title} ({article.outlet.name}), {article.url}"
-        ),
-        "author_name": statement.speaker.name,
-        "pubdate": _midnight(statement.said_on),
-        "updateddate": statement.updated_at,
-    }
-
-
-def article_entry(article) -> dict:
-    return {
-        "title": article.title,
-        "link": _absolute(article.get_absolute_url()),
-        "description": article.summary or Truncator(article.body).words(60),
-        "author_name": article.byline or article.outlet.name,
-        "pubdate": _midnight(article.published_on),
-        "updateddate": article.updated_at,
-    }
-
-
-def event_entry(event) -> dict:
-    where = f" in {event.place.name}" if event.place_id else ""
-    return {
-        "title": event.title,
-        "link": _absolute(event.get_absolute_url()),
-        "description": f"{event.get_kind_display()}{where}, from {event.start_date:%-d %B %Y}. "
-        + event.description,
-        "pubdate": _midnight(event.start_date),
-        "updateddate": event.updated_at,
-    }
-
-
-def actor_entry(actor) -> dict:
-    return {
-        "title": actor.name,
-        "link": _absolute(actor.get_absolute_url()),
-        "description": f"{actor.get_kind_display()}. {actor.description}".strip(),
-        "pubdate": actor.created_at,
-        "updateddate": actor.updated_at,
-    }
-
-
-ENTRIES = {
-    "statements": statement_entry,
-    "articles": article_entry,
-    "events": event_entry,
-    "actors": actor_entry,
-}
-
-
-def list_feed_response(request: HttpRequest, queryset: QuerySet, *, kind: str) -> HttpResponse:
+def list_feed_response(
+    request: HttpRequest, queryset: QuerySet, *, record: RecordType
+) -> HttpResponse:
     """An Atom feed of the newest rows of a filtered list (`?format=atom`)."""
-    from .tabular import KINDS  # the same per-kind querysets as the data exports
-
-    _, prepare, newest_first = KINDS[kind]
     params = request.GET.copy()
     params.pop("format", None)
     params.pop("page", None)
     query = params.urlencode()
-    link = _absolute(request.path + (f"?{query}" if query else ""))
+    link = absolute(request.path + (f"?{query}" if query else ""))
+    plural = record.noun[1]
     feed = Atom1Feed(
-        title=f"{kind.capitalize()}{' (filtered)' if query else ''} · {settings.SITE_NAME}",
+        title=f"{plural.capitalize()}{' (filtered)' if query else ''} · {settings.SITE_NAME}",
         link=link,
-        description=f"The newest {kind} of {link}",
-        feed_url=_absolute(request.get_full_path()),
+        description=f"The newest {plural} of {link}",
+        feed_url=absolute(request.get_full_path()),
         language="en",
     )
-    for obj in prepare(queryset).order_by(*newest_first)[:FEED_LENGTH]:
-        entry = ENTRIES[kind](obj)
-        feed.add_item(unique_id=entry["link"], **entry)
+    for obj in record.for_export(queryset).order_by(*record.newest_first)[:FEED_LENGTH]:
+        entry = record.feed_entry(obj)
+        link = absolute(entry.link)
+        feed.add_item(
+            unique_id=link,
+            link=link,
+            title=entry.title,
+            description=entry.description,
+            author_name=entry.author_name or None,
+            pubdate=entry.pubdate,
+            updateddate=entry.updateddate,
+        )
     response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
     feed.write(response, "utf-8")
     return response
 
 
-class _StatementFeed:
-    """Item methods shared by the statement feeds."""
+class _StatementFeed(Feed):
+    """Item methods of the statement feeds, read from the statements' `feed_entry`."""
 
     feed_type = Atom1Feed
+    record = statements.RECORD
+
+    def _rows(self) -> QuerySet:
+        return self.record.public().for_listing().order_by(*self.record.newest_first)
 
     def item_title(self, item):
-        return statement_entry(item)["title"]
+        return self.record.feed_entry(item).title
 
     def item_description(self, item):
-        return statement_entry(item)["description"]
+        return self.record.feed_entry(item).description
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return self.record.feed_entry(item).link
 
     def item_author_name(self, item):
-        return item.speaker.name
+        return self.record.feed_entry(item).author_name
 
     def item_pubdate(self, item):
-        return _midnight(item.said_on)
+        return self.record.feed_entry(item).pubdate
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return self.record.feed_entry(item).updateddate
 
 
-def _statements():
-    return Statement.objects.published().for_listing().order_by("-said_on", "-id")
-
-
-class LatestStatementsFeed(_StatementFeed, Feed):
+class LatestStatementsFeed(_StatementFeed):
     title = f"Latest statements · {settings.SITE_NAME}"
-    link = "/statements/"
     description = "The newest published statements, each with its speaker and source."
 
+    def link(self):
+        return reverse("articles:statement_list")
+
     def items(self):
-        return _statements()[:FEED_LENGTH]
+        return self._rows()[:FEED_LENGTH]
 
 
-class ActorStatementsFeed(_StatementFeed, Feed):
+class ActorStatementsFeed(_StatementFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Actor, slug=slug)
 
@@ -169,4 +110,4 @@ class ActorStatementsFeed(_StatementFeed, Feed):
         return f"The newest published statements made by or about {obj.name}."
 
     def items(self, obj):
-        return _statements().involving(obj)[:FEED_LENGTH]
+        return self._rows().involving(obj)[:FEED_LENGTH]

@@ -1,95 +1,29 @@
 """Ready-to-copy citations of archive records: plain text, BibTeX and CSL-JSON.
 
-A citation points at the archive's record (its stable URL, settings.SITE_URL + path)
-and carries the date of the record's last change, so a reader can tell which
-version was cited. Builders only read attributes the detail pages already loaded;
-they never query.
+What a citation says comes from the record type's `citation` declaration
+(`articles/records/`); this module only writes it in each format. A citation points at
+the archive's record (its stable URL, settings.SITE_URL + path) and carries the date of
+the record's last change, so a reader can tell which version was cited. Builders only
+read attributes the detail pages already loaded; they never query.
 """
 
 import datetime
 import json
 import re
-from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from actors.models import Actor
-
-from ..models import Article, Event, Statement
-
-
-@dataclass(frozen=True)
-class Citation:
-    key: str  # BibTeX key and CSL id: "archive-statement-12"
-    title: str
-    url: str
-    modified: datetime.date  # last change of the record
-    csl_type: str
-    authors: list[str] = field(default_factory=list)
-    original_date: datetime.date | None = None  # when it was said, published, happened
-    original_precision: str = "day"  # events may be known to the month or year only
-    note: str = ""
+from ..links import absolute
+from ..records.base import Citation
+from ..records.registry import record_type_of
 
 
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
-def citation_for(record: Actor | Statement | Article | Event) -> Citation:
-    """The citation data of one detail page's record."""
-    modified = record.updated_at.date()
-    if isinstance(record, Statement):
-        kind = "Quote" if record.is_quote else "Paraphrase"
-        return Citation(
-            key=f"archive-statement-{record.pk}",
-            title=f"{kind} of {record.speaker.name}: “{_short(record.text)}”",
-            url=_url(record.get_absolute_url()),
-            modified=modified,
-            csl_type="entry",
-            authors=[record.speaker.name],
-            original_date=record.said_on,
-            note=(
-                f"Source: {record.article.title}, {record.article.outlet.name}, "
-                f"{record.article.published_on.isoformat()}, {record.article.url}"
-            ),
-        )
-    if isinstance(record, Article):
-        return Citation(
-            key=f"archive-article-{record.pk}",
-            title=record.title,
-            url=_url(record.get_absolute_url()),
-            modified=modified,
-            csl_type="article-newspaper",
-            authors=[record.byline] if record.byline else [],
-            original_date=record.published_on,
-            note=f"Archived copy of {record.outlet.name}, {record.url}",
-        )
-    if isinstance(record, Event):
-        return Citation(
-            key=f"archive-event-{record.pk}",
-            title=record.title,
-            url=_url(record.get_absolute_url()),
-            modified=modified,
-            csl_type="entry",
-            original_date=record.start_date,
-            original_precision=record.date_precision,
-            note=f"Event record ({record.get_kind_display()})",
-        )
-    if isinstance(record, Actor):
-        return Citation(
-            key=f"archive-actor-{record.pk}",
-            title=record.name,
-            url=_url(record.get_absolute_url()),
-            modified=modified,
-            csl_type="entry",
-            note=f"Actor record ({record.get_kind_display()})",
-        )
-    raise TypeError(f"No citation for {type(record).__name__}")
+def citation_for(record) -> Citation:
+    """The citation data of one detail page's record, from its type's declaration."""
+    citation = record_type_of(record).citation
+    if citation is None:
+        raise TypeError(f"No citation for {type(record).__name__}")
+    return citation(record)
 
 
 def _long_date(date: datetime.date, precision: str = "day") -> str:
@@ -114,7 +48,7 @@ def plain_text(citation: Citation) -> str:
     if citation.note:
         parts.append(citation.note.rstrip(".") + ".")
     parts.append(f"Last modified {_long_date(citation.modified)}.")
-    parts.append(citation.url)
+    parts.append(absolute(citation.path))
     return " ".join(parts)
 
 
@@ -144,7 +78,7 @@ def bibtex(citation: Citation) -> str:
         fields.append(("day", str(date.day)))
     fields += [
         ("howpublished", _bibtex_escape(settings.SITE_NAME)),
-        ("url", citation.url),
+        ("url", absolute(citation.path)),
         ("note", _bibtex_escape(f"Last modified {citation.modified.isoformat()}. {citation.note}")),
     ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
@@ -162,7 +96,7 @@ def csl_json(citation: Citation) -> str:
         "type": citation.csl_type,
         "title": citation.title,
         "container-title": settings.SITE_NAME,
-        "URL": citation.url,
+        "URL": absolute(citation.path),
         # The version cited: the record as of its last change.
         "issued": _date_parts(citation.modified),
     }
@@ -182,6 +116,6 @@ def citations(record) -> dict[str, str]:
         "plain": plain_text(citation),
         "bibtex": bibtex(citation),
         "csl_json": csl_json(citation),
-        "url": citation.url,
+        "url": absolute(citation.path),
         "modified": citation.modified,
     }

@@ -1,4 +1,4 @@
-"""FilterSets of the public lists: statements, articles, events.
+"""The parts every list's FilterSet is built from; each record type declares its own.
 
 Parameter names are shared across lists where they mean the same (DESIGN.md): `q`,
 `date_from`, `date_to`, `actor`, `speaker`, `kind`, `channel`, `outlet`, `place`,
@@ -6,8 +6,6 @@ Parameter names are shared across lists where they mean the same (DESIGN.md): `q
 than one lookup go through `method=`. Error messages are written for readers, because
 the list pages show them as they are.
 """
-
-import datetime
 
 import django_filters
 from django import forms
@@ -20,14 +18,7 @@ from django.utils.safestring import mark_safe
 from actors.models import Actor
 from search.engine import filter_text
 
-from ..models import (
-    Article,
-    Event,
-    EventParticipant,
-    Outlet,
-    Place,
-    Statement,
-)
+from ..models import Article, Event, EventParticipant, Statement
 
 ISO_DATE = ["%Y-%m-%d"]
 DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, for example 2023-10-28."}
@@ -254,121 +245,3 @@ class ListFilterSet(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort") or next(iter(self.SORTS))
         return queryset.order_by(*self.SORTS[sort][1])
-
-
-def places_within(place: Place) -> list[int]:
-    """The place and every place inside it, at any depth (one query for the whole tree)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Place.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, frontier = [place.pk], [place.pk]
-    while frontier:
-        frontier = [
-            child for pk in frontier for child in children.get(pk, []) if child not in found
-        ]
-        found.extend(frontier)
-    return found
-
-
-class StatementFilter(ListFilterSet):
-    SORTS = {
-        "-date": ("Newest first", ("-said_on", "-pk")),
-        "date": ("Oldest first", ("said_on", "pk")),
-    }
-
-    q = text_filter("Words")
-    date_from = date_filter("said_on", "gte", "Said from")
-    date_to = date_filter("said_on", "lte", "Said until")
-    speaker = actor_filter("speaker", "Speaker", public_speakers())
-    actor = actor_filter(
-        "speaker", "Actor (speaker or about)", public_statement_actors(), method="filter_actor"
-    )
-    kind = choice_filter("kind", "Kind", Statement.Kind.choices, "kind of statement")
-    channel = choice_filter("channel", "Channel", Statement.Channel.choices, "channel")
-    outlet = slug_filter("article__outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
-    language = language_filter()
-    sort = sort_filter(SORTS)
-
-    class Meta:
-        model = Statement
-        fields: list[str] = []
-        form = ListFilterForm
-
-    def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
-        return queryset.involving(value)
-
-
-class ArticleFilter(ListFilterSet):
-    SORTS = {
-        "-date": ("Newest first", ("-published_on", "title", "pk")),
-        "date": ("Oldest first", ("published_on", "title", "pk")),
-        "title": ("Title", ("title", "pk")),
-    }
-
-    q = text_filter("Words")
-    date_from = date_filter("published_on", "gte", "Published from")
-    date_to = date_filter("published_on", "lte", "Published until")
-    actor = actor_filter(
-        "mentioned_actors",
-        "Actor (mentioned or speaking)",
-        public_article_actors(),
-        method="filter_actor",
-    )
-    outlet = slug_filter("outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
-    language = language_filter()
-    sort = sort_filter(SORTS)
-
-    class Meta:
-        model = Article
-        fields: list[str] = []
-        form = ListFilterForm
-
-    def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
-        # Only public statements count: a draft must not reveal who spoke in an article.
-        speaking = Statement.objects.published().filter(speaker=value).values("article_id")
-        mentioned = Article.mentioned_actors.through.objects.filter(actor=value).values(
-            "article_id"
-        )
-        return queryset.filter(Q(pk__in=mentioned) | Q(pk__in=speaking))
-
-
-class EventFilter(ListFilterSet):
-    SORTS = {
-        "-date": ("Newest first", ("-start_date", "title", "pk")),
-        "date": ("Oldest first", ("start_date", "title", "pk")),
-    }
-
-    q = text_filter("Words")
-    date_from = date_filter("start_date", "gte", "From", method="filter_date_from")
-    date_to = date_filter("end_date", "lte", "Until", method="filter_date_to")
-    actor = actor_filter(
-        "participants", "Participant", public_participants(), method="filter_actor"
-    )
-    kind = choice_filter("kind", "Kind", Event.Kind.choices, "kind of event")
-    place = slug_filter(
-        "place",
-        "Place (or inside it)",
-        Place.objects.order_by("name"),
-        "place",
-        method="filter_place",
-    )
-    sort = sort_filter(SORTS)
-
-    class Meta:
-        model = Event
-        fields: list[str] = []
-        form = ListFilterForm
-
-    # Events overlapping the range, not only those starting in it.
-    def filter_date_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
-        return queryset.between(value, None)
-
-    def filter_date_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
-        return queryset.between(None, value)
-
-    def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
-        taking_part = EventParticipant.objects.filter(actor=value).values("event_id")
-        return queryset.filter(pk__in=taking_part)
-
-    def filter_place(self, queryset: QuerySet, name: str, value: Place) -> QuerySet:
-        return queryset.filter(place__in=places_within(value))

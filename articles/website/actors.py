@@ -3,14 +3,16 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from actors.models import Actor
 
-from ..models import Article, Event, EventParticipant, PublicationStatus, Statement
-from ..records.actors import ActorFilter
+from ..models import EventParticipant
+from ..records import articles as article_records
+from ..records import events as event_records
+from ..records import statements as statement_records
 from . import timeline
 from .forms import ActorStatementsForm
-from .lists import count_by, list_page, published_statement_count
 
 SECTION_SIZE = 10  # statements shown per section before "see all"
 RELATED_SIZE = 20  # events and articles shown before "see all"
@@ -24,7 +26,7 @@ def _see_all(params: dict) -> str:
 def actor_detail(request, slug):
     actor = get_object_or_404(Actor.objects.for_detail(), slug=slug)
     form = ActorStatementsForm(request.GET or None)
-    public = Statement.objects.published()
+    public = statement_records.public()
 
     sections = []
     for prefix, base, list_param, heading in (
@@ -42,7 +44,7 @@ def actor_detail(request, slug):
                 "from_field": form[f"{prefix}_from"],
                 "to_field": form[f"{prefix}_to"],
                 "filtered": bool(start or end),
-                "see_all": "/statements/"
+                "see_all": reverse("articles:statement_list")
                 + _see_all(
                     {
                         list_param: actor.slug,
@@ -54,12 +56,12 @@ def actor_detail(request, slug):
         )
 
     participations = list(
-        EventParticipant.objects.filter(actor=actor, event__status=PublicationStatus.PUBLISHED)
+        EventParticipant.objects.filter(actor=actor, event__in=event_records.public())
         .select_related("event", "event__place")
         .order_by("-event__start_date", "event__title")[: RELATED_SIZE + 1]
     )
     articles = list(
-        Article.objects.published().filter(mentioned_actors=actor).for_listing()[: RELATED_SIZE + 1]
+        article_records.public().filter(mentioned_actors=actor).for_listing()[: RELATED_SIZE + 1]
     )
 
     # Timeline: the actor's latest statements and events, and every role change.
@@ -84,8 +86,8 @@ def actor_detail(request, slug):
         .values_list("month", "n")
     )
     event_months = (
-        Event.objects.published()
-        .filter(participants=actor)
+        event_records.public()
+        .involving(actor)
         .annotate(month=TruncMonth("start_date"))
         .order_by("month")
         .values("month")
@@ -117,21 +119,4 @@ def actor_detail(request, slug):
             "months": months,
             "chart": chart,
         },
-    )
-
-
-def actor_list(request):
-    return list_page(
-        request,
-        queryset=Actor.objects.for_listing().annotate(
-            statement_count=published_statement_count("speaker")
-        ),
-        filterset_class=ActorFilter,
-        kind="actors",
-        template="actors/actor_list.html",
-        noun=("actor", "actors"),
-        facets=[
-            ("Kinds", count_by("kind", "kind", choices=Actor.Kind.choices)),
-            ("Countries", count_by("country", "country")),
-        ],
     )

@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from actors.models import Actor
-
-from ..models import Article, Event, Outlet, Place, PublicationStatus, Statement
+from ..models import Article, Correction, Event, Outlet, Place, Statement
+from ..records import actors, articles, events, statements
 from . import timeline
 from .highlight import highlight_body
 
@@ -30,20 +28,12 @@ def _get_for_reader(request, queryset, **lookup):
 
 
 def home(request):
-    statements = list(Statement.objects.published().for_listing()[:HOME_SIZE])
-    events = list(Event.objects.published().for_listing()[:HOME_SIZE])
-    public_statements = Q(
-        statements__status=PublicationStatus.PUBLISHED,
-        statements__article__status=PublicationStatus.PUBLISHED,
-    )
-    most_quoted = (
-        Actor.objects.annotate(quoted=Count("statements", filter=public_statements))
-        .filter(quoted__gt=0)
-        .order_by("-quoted", "name")[:HOME_SIZE]
-    )
+    latest_statements = list(statements.public().for_listing()[:HOME_SIZE])
+    latest_events = list(events.public().for_listing()[:HOME_SIZE])
+    most_quoted = actors.most_quoted()[:HOME_SIZE]
     recent = timeline.merge(
-        [timeline.statement_entry(statement) for statement in statements],
-        [timeline.event_entry(event) for event in events],
+        [timeline.statement_entry(statement) for statement in latest_statements],
+        [timeline.event_entry(event) for event in latest_events],
         limit=HOME_SIZE,
         newest_first=True,
     )
@@ -51,8 +41,8 @@ def home(request):
         request,
         "home.html",
         {
-            "statements": statements,
-            "events": events,
+            "statements": latest_statements,
+            "events": latest_events,
             "most_quoted": most_quoted,
             "timeline": recent,
         },
@@ -93,35 +83,30 @@ def article_detail(request, slug):
             "body": highlight_body(article.body, passages),
             "statements": [statement for _start, _end, statement in passages] + not_found,
             "not_found": not_found,
+            "corrections": list(Correction.objects.for_article_page(article)),
             "preview": preview,
         },
     )
 
 
 def event_detail(request, slug):
-    event, preview = _get_for_reader(
-        request,
-        Event.objects.for_detail().select_related("place__parent__parent__parent"),
-        slug=slug,
-    )
+    event, preview = _get_for_reader(request, Event.objects.for_detail(), slug=slug)
     groups = {}
     for participation in event.participations.all():
         groups.setdefault(participation.get_role_display(), []).append(participation.actor)
-    articles = event.articles.published().for_listing().order_by("-published_on", "title")
-    statements = list(
-        Statement.objects.published().filter(event=event).for_listing()[: EVENT_STATEMENTS_SIZE + 1]
-    )
+    reports = event.articles.published().for_listing().order_by("-published_on", "title")
+    about = list(statements.public().about_event(event).for_listing()[: EVENT_STATEMENTS_SIZE + 1])
     return render(
         request,
         "articles/event_detail.html",
         {
             "event": event,
-            "place_chain": _chain(event.place),
+            "place_chain": Place.objects.chain(event.place),
             "cameo": Event.CAMEO_CODES.get(event.kind),
             "participant_groups": sorted(groups.items(), key=_role_order),
-            "articles": articles,
-            "statements": statements[:EVENT_STATEMENTS_SIZE],
-            "more_statements": len(statements) > EVENT_STATEMENTS_SIZE,
+            "articles": reports,
+            "statements": about[:EVENT_STATEMENTS_SIZE],
+            "more_statements": len(about) > EVENT_STATEMENTS_SIZE,
             "preview": preview,
         },
     )
@@ -132,39 +117,19 @@ def _role_order(item):
     return order.get(item[0], 9)
 
 
-def _chain(place: Place | None) -> list[Place]:
-    """The place and its parents, outermost first: Palestine › Gaza Strip › Northern Gaza."""
-    chain = []
-    while place is not None and place not in chain:
-        chain.append(place)
-        place = place.parent
-    return chain[::-1]
-
-
 def outlet_detail(request, slug):
-    outlet = get_object_or_404(Outlet, slug=slug)
-    articles = Article.objects.published().filter(outlet=outlet).for_listing()
-    page_obj = Paginator(articles, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    outlet = get_object_or_404(Outlet.objects.for_detail(), slug=slug)
+    published = articles.public().by_outlet(outlet).for_listing()
+    page_obj = Paginator(published, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "articles/outlet_detail.html", {"outlet": outlet, "page_obj": page_obj})
 
 
 def place_detail(request, slug):
-    place = get_object_or_404(
-        Place.objects.select_related("parent__parent__parent").prefetch_related("children"),
-        slug=slug,
-    )
-    # Places nest four levels at most (country › region › city › site), so events in
-    # the place and in every place below it are one query.
-    inside = (
-        Q(place=place)
-        | Q(place__parent=place)
-        | Q(place__parent__parent=place)
-        | Q(place__parent__parent__parent=place)
-    )
-    events = Event.objects.published().filter(inside).select_related("place")
-    page_obj = Paginator(events, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    place = get_object_or_404(Place.objects.for_detail(), slug=slug)
+    inside = events.public().within(place).select_related("place")
+    page_obj = Paginator(inside, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "articles/place_detail.html",
-        {"place": place, "place_chain": _chain(place), "page_obj": page_obj},
+        {"place": place, "place_chain": Place.objects.chain(place), "page_obj": page_obj},
     )

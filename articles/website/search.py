@@ -1,106 +1,41 @@
-"""`/search/?q=`: the archive's records that match, ranked and grouped by type."""
+"""`/search/?q=`: the archive's records that match, ranked and grouped by type.
 
-from django import forms
+The groups are the record types that declare a `search_title` (`articles/records/`),
+each searched within its public rows.
+"""
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from actors.models import Actor
 from search import engine
-from search.engine import MAX_QUERY_LENGTH
 
-from ..models import Article, Event, EventParticipant, Statement
-
-TYPE_CHOICES = [
-    ("", "All types"),
-    ("statements", "Statements"),
-    ("actors", "Actors"),
-    ("articles", "Articles"),
-    ("events", "Events"),
-]
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search for",
-        required=False,
-        max_length=MAX_QUERY_LENGTH,
-        help_text='Use "quotes" for a phrase, -word to exclude, or between alternatives.',
-    )
-    type = forms.ChoiceField(label="Type", choices=TYPE_CHOICES, required=False)
-    date_from = forms.DateField(
-        label="From", required=False, input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD"
-    )
-    date_to = forms.DateField(
-        label="To", required=False, input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD"
-    )
-    actor = forms.SlugField(
-        label="Actor",
-        required=False,
-        help_text="The slug of a speaker or of an actor mentioned, e.g. james-cleverly.",
-    )
-
-    def clean_actor(self):
-        slug = self.cleaned_data["actor"]
-        if not slug:
-            return None
-        actor = Actor.objects.filter(slug=slug).first()
-        if actor is None:
-            raise forms.ValidationError(f"No actor has the slug “{slug}”.")
-        return actor
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise forms.ValidationError("The “From” date is after the “To” date.")
-        return data
-
+from ..records.base import RecordType
+from ..records.registry import RECORD_TYPES
+from .forms import SearchForm
 
 PREVIEW_SIZE = 5  # results per type when no type is chosen
-TITLE_FIELDS = {"statement": "text", "actor": "name", "article": "title", "event": "title"}
+SEARCHED = {key: record for key, record in RECORD_TYPES.items() if record.search_title}
 
 
-def _statements(actor, start, end):
-    qs = Statement.objects.published().for_listing().between(start, end)
-    return qs.involving(actor) if actor else qs
+def _base(record: RecordType, actor, start, end):
+    """The public rows of one type, narrowed to the period and the actor when given."""
+    rows = record.public().for_listing()
+    if start or end:
+        rows = rows.between(start, end)
+    return rows.involving(actor) if actor else rows
 
 
-def _articles(actor, start, end):
-    qs = Article.objects.published().for_listing().between(start, end)
-    return qs.filter(mentioned_actors=actor) if actor else qs
-
-
-def _events(actor, start, end):
-    qs = Event.objects.published().for_listing().between(start, end)
-    if actor:
-        qs = qs.filter(pk__in=EventParticipant.objects.filter(actor=actor).values("event_id"))
-    return qs
-
-
-def _actors(actor, start, end):
-    return Actor.objects.for_listing()
-
-
-# type: (heading, base queryset given the filters); in display order.
-GROUPS = {
-    "statements": ("Statements", _statements),
-    "actors": ("Actors", _actors),
-    "articles": ("Articles", _articles),
-    "events": ("Events", _events),
-}
-
-
-def _attach_highlights(objects: list, model, q: str) -> None:
+def _attach_highlights(objects: list, record: RecordType, q: str) -> None:
     """Mark the matched words in one query for the rows on the page."""
     if not objects:
         return
-    marked = engine.highlight(model.objects.filter(pk__in=[o.pk for o in objects]), q)
+    marked = engine.highlight(record.model.objects.filter(pk__in=[o.pk for o in objects]), q)
     found = {pk: (t, s) for pk, t, s in marked.values_list("pk", "search_title", "search_snippet")}
     for obj in objects:
         title, snippet = found.get(obj.pk, ("", ""))
         # A query of exclusions only marks nothing: show the plain title then.
-        plain = getattr(obj, TITLE_FIELDS[model._meta.model_name])
+        plain = getattr(obj, record.search_title)
         obj.search_title_html = engine.marked_html(title or plain)
         obj.search_snippet_html = engine.marked_html(snippet)
 
@@ -120,11 +55,11 @@ def search(request):
     # Actors carry no dates and are not "involved" with one another: a date or actor
     # filter narrows the three record types and leaves actors out.
     skip_actors = bool(actor or start or end)
-    for name, (heading, base) in GROUPS.items():
+    for name, record in SEARCHED.items():
         if name == "actors" and skip_actors:
             continue
-        ranked = engine.rank(base(actor, start, end), q)
-        group = {"type": name, "heading": heading}
+        ranked = engine.rank(_base(record, actor, start, end), q)
+        group = {"type": name, "heading": record.noun[1].capitalize()}
         if chosen == name:
             page = Paginator(ranked, settings.PAGE_SIZE).get_page(request.GET.get("page"))
             group.update(count=page.paginator.count, page_obj=page)
@@ -135,7 +70,7 @@ def search(request):
                 context["groups"].append(group)
                 continue
             objects = list(ranked[:PREVIEW_SIZE]) if group["count"] else []
-        _attach_highlights(objects, ranked.model, q)
+        _attach_highlights(objects, record, q)
         group["results"] = objects
         context["groups"].append(group)
     context["total"] = sum(group["count"] for group in context["groups"])

@@ -9,30 +9,30 @@ from django.urls import include, path, re_path
 
 from ..formats.atom import ActorStatementsFeed, LatestStatementsFeed
 from ..formats.sitemaps import SITEMAPS
-from . import actors, lists, pages, search
+from . import actors, dates, lists, pages, search
 
 article_patterns = [
     path("", pages.home, name="home"),
-    path("statements/", lists.statement_list, name="statement_list"),
+    path("statements/", lists.record_list, {"key": "statements"}, name="statement_list"),
     path("statements/<int:pk>/", pages.statement_detail, name="statement"),
-    path("articles/", lists.article_list, name="article_list"),
+    path("articles/", lists.record_list, {"key": "articles"}, name="article_list"),
     path("articles/<slug:slug>/", pages.article_detail, name="detail"),
-    path("events/", lists.event_list, name="event_list"),
+    path("events/", lists.record_list, {"key": "events"}, name="event_list"),
     path("events/<slug:slug>/", pages.event_detail, name="event"),
     path("outlets/<slug:slug>/", pages.outlet_detail, name="outlet"),
     path("places/<slug:slug>/", pages.place_detail, name="place"),
     # Dates are zero-padded (2023/10/28); impossible ones (2023/02/31) answer 404.
-    re_path(r"^dates/(?P<year>[0-9]{4})/$", lists.year_view, name="year"),
-    re_path(r"^dates/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", lists.month_view, name="month"),
+    re_path(r"^dates/(?P<year>[0-9]{4})/$", dates.year_view, name="year"),
+    re_path(r"^dates/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", dates.month_view, name="month"),
     re_path(
         r"^dates/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/$",
-        lists.day_view,
+        dates.day_view,
         name="day",
     ),
 ]
 
 actor_patterns = [
-    path("", actors.actor_list, name="list"),
+    path("", lists.record_list, {"key": "actors"}, name="list"),
     path("<slug:slug>/", actors.actor_detail, name="detail"),
     path("<slug:slug>/feed/", ActorStatementsFeed(), name="feed"),
 ]

@@ -1,0 +1,34 @@
+"""Absolute URLs of the archive's pages, built from `SITE_URL` in one place.
+
+Canonical links, citations, feeds, sitemaps, JSON-LD and exports all call these, so
+the public address is configured once (`SITE_URL`).
+"""
+
+import functools
+
+from django.conf import settings
+from django.urls import reverse
+
+_PLACEHOLDER = "987654321"
+
+
+def absolute(path: str) -> str:
+    """`SITE_URL` + a path from `reverse()` or `get_absolute_url()`."""
+    return settings.SITE_URL + path
+
+
+@functools.cache
+def _url_template(name: str) -> tuple[str, str]:
+    before, _, after = reverse(name, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
+    return before, after
+
+
+def path_for(name: str, key) -> str:
+    """The path of a detail page, without running the URL resolver per row."""
+    before, after = _url_template(name)
+    return f"{before}{key}{after}"
+
+
+def permalink(name: str, key) -> str:
+    """The absolute URL of a detail page, without running the URL resolver per row."""
+    return absolute(path_for(name, key))

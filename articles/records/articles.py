@@ -1,0 +1,157 @@
+"""Articles: the news reports, kept with their full text. Everything the pages and
+formats know about them."""
+
+from django.db.models import QuerySet
+from django.utils.text import Truncator
+
+from actors.models import Actor
+
+from ..links import path_for, permalink
+from ..models import Article, Outlet
+from . import actors
+from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
+from .facets import count_by, count_by_year
+from .filtering import (
+    ListFilterForm,
+    ListFilterSet,
+    actor_filter,
+    date_filter,
+    language_filter,
+    public_article_actors,
+    slug_filter,
+    sort_filter,
+    text_filter,
+)
+
+
+def public() -> QuerySet:
+    return Article.objects.published()
+
+
+class ArticleFilter(ListFilterSet):
+    SORTS = {
+        "-date": ("Newest first", ("-published_on", "title", "pk")),
+        "date": ("Oldest first", ("published_on", "title", "pk")),
+        "title": ("Title", ("title", "pk")),
+    }
+
+    q = text_filter("Words")
+    date_from = date_filter("published_on", "gte", "Published from")
+    date_to = date_filter("published_on", "lte", "Published until")
+    actor = actor_filter(
+        "mentioned_actors",
+        "Actor (mentioned or speaking)",
+        public_article_actors(),
+        method="filter_actor",
+    )
+    outlet = slug_filter("outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
+    language = language_filter()
+    sort = sort_filter(SORTS)
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+        form = ListFilterForm
+
+    def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
+        return queryset.involving(value)
+
+
+COLUMNS = {
+    "id": lambda a: a.pk,
+    "permalink": lambda a: permalink("articles:detail", a.slug),
+    "slug": lambda a: a.slug,
+    "title": lambda a: a.title,
+    "outlet_name": lambda a: a.outlet.name,
+    "outlet_slug": lambda a: a.outlet.slug,
+    "url": lambda a: a.url,
+    "archive_url": lambda a: a.archive_url,
+    "byline": lambda a: a.byline,
+    "published_on": lambda a: iso(a.published_on),
+    "language": lambda a: a.language,
+    "summary": lambda a: a.summary,
+    "mentioned_actors": lambda a: slugs(a.export_mentioned),
+    "body_sha256": lambda a: a.body_sha256,
+    "body": lambda a: a.body,
+}
+
+
+def feed_entry(article) -> FeedEntry:
+    return FeedEntry(
+        title=article.title,
+        link=path_for("articles:detail", article.slug),
+        description=article.summary or Truncator(article.body).words(60),
+        author_name=article.byline or article.outlet.name,
+        pubdate=midnight(article.published_on),
+        updateddate=article.updated_at,
+    )
+
+
+def citation(article) -> Citation:
+    return Citation(
+        key=f"archive-article-{article.pk}",
+        title=article.title,
+        path=article.get_absolute_url(),
+        modified=article.updated_at.date(),
+        csl_type="article-newspaper",
+        authors=[article.byline] if article.byline else [],
+        original_date=article.published_on,
+        note=f"Archived copy of {article.outlet.name}, {article.url}",
+    )
+
+
+def schema_org_of(article) -> dict:
+    """The article as another record's source: a NewsArticle at its original URL."""
+    outlet = article.outlet
+    return {
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "url": article.url,
+        "mainEntityOfPage": permalink("articles:detail", article.slug),
+        "archivedAt": article.archive_url,
+        "datePublished": iso(article.published_on),
+        "inLanguage": article.language,
+        "author": {"@type": "Person", "name": article.byline} if article.byline else None,
+        "publisher": {"@type": "Organization", "name": outlet.name, "url": outlet.url},
+    }
+
+
+def schema_org(article) -> dict:
+    """The article page: the archive's copy, based on the original."""
+    return {
+        **schema_org_of(article),
+        "url": permalink("articles:detail", article.slug),
+        "isBasedOn": article.url,
+        "mentions": [actors.schema_org_of(actor) for actor in article.mentioned_actors.all()],
+    }
+
+
+def open_graph(article) -> list[tuple[str, str | None]]:
+    return [
+        ("og:type", "article"),
+        ("og:title", article.title),
+        ("og:description", article.summary or Truncator(article.body).words(40)),
+        ("article:published_time", iso(article.published_on)),
+    ]
+
+
+RECORD = RecordType(
+    key="articles",
+    model=Article,
+    noun=("article", "articles"),
+    public=public,
+    filterset=ArticleFilter,
+    facets=(
+        ("Outlets", count_by("outlet__slug", "outlet", "outlet__name")),
+        ("Languages", count_by("language", "language")),
+        ("Years", count_by_year("published_on")),
+    ),
+    columns=COLUMNS,
+    newest_first=("-published_on", "-id"),
+    feed_entry=feed_entry,
+    citation=citation,
+    schema_org=schema_org,
+    open_graph=open_graph,
+    sitemap_fields=("slug", "updated_at"),
+    search_title="title",
+)

@@ -1,0 +1,199 @@
+"""Events: what happened, reported by one or more articles. Everything the pages and
+formats know about them."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from actors.models import Actor
+
+from ..links import path_for, permalink
+from ..models import Event, Place
+from . import actors
+from .base import Citation, FeedEntry, RecordType, iso, midnight
+from .facets import count_by, count_by_year
+from .filtering import (
+    ListFilterForm,
+    ListFilterSet,
+    actor_filter,
+    choice_filter,
+    date_filter,
+    public_participants,
+    slug_filter,
+    sort_filter,
+    text_filter,
+)
+
+
+def public() -> QuerySet:
+    return Event.objects.published()
+
+
+class EventFilter(ListFilterSet):
+    SORTS = {
+        "-date": ("Newest first", ("-start_date", "title", "pk")),
+        "date": ("Oldest first", ("start_date", "title", "pk")),
+    }
+
+    q = text_filter("Words")
+    date_from = date_filter("start_date", "gte", "From", method="filter_date_from")
+    date_to = date_filter("end_date", "lte", "Until", method="filter_date_to")
+    actor = actor_filter(
+        "participants", "Participant", public_participants(), method="filter_actor"
+    )
+    kind = choice_filter("kind", "Kind", Event.Kind.choices, "kind of event")
+    place = slug_filter(
+        "place",
+        "Place (or inside it)",
+        Place.objects.order_by("name"),
+        "place",
+        method="filter_place",
+    )
+    sort = sort_filter(SORTS)
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+        form = ListFilterForm
+
+    # Events overlapping the range, not only those starting in it.
+    def filter_date_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.between(value, None)
+
+    def filter_date_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.between(None, value)
+
+    def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
+        return queryset.involving(value)
+
+    def filter_place(self, queryset: QuerySet, name: str, value: Place) -> QuerySet:
+        return queryset.within(value)
+
+
+def _coordinate(event, name: str) -> str:
+    place = event.place
+    value = getattr(place, name) if place else None
+    return "" if value is None else str(value)
+
+
+COLUMNS = {
+    "id": lambda e: e.pk,
+    "permalink": lambda e: permalink("articles:event", e.slug),
+    "slug": lambda e: e.slug,
+    "title": lambda e: e.title,
+    "kind": lambda e: e.kind,
+    "acled_event_type": lambda e: e.acled_event_type,
+    "acled_sub_event_type": lambda e: e.acled_sub_event_type,
+    "cameo_code": lambda e: e.cameo_code,
+    "start_date": lambda e: iso(e.start_date),
+    "end_date": lambda e: iso(e.end_date),
+    "date_precision": lambda e: e.date_precision,
+    "place_name": lambda e: e.place.name if e.place_id else "",
+    "place_slug": lambda e: e.place.slug if e.place_id else "",
+    "latitude": lambda e: _coordinate(e, "latitude"),
+    "longitude": lambda e: _coordinate(e, "longitude"),
+    "fatalities": lambda e: "" if e.fatalities is None else e.fatalities,
+    "participants": lambda e: "; ".join(
+        f"{p.actor.slug}:{p.role}" for p in e.export_participations
+    ),
+    "source_urls": lambda e: " ".join(article.url for article in e.export_articles),
+    "description": lambda e: e.description,
+}
+
+
+def feed_entry(event) -> FeedEntry:
+    where = f" in {event.place.name}" if event.place_id else ""
+    return FeedEntry(
+        title=event.title,
+        link=path_for("articles:event", event.slug),
+        description=f"{event.get_kind_display()}{where}, from {event.start_date:%-d %B %Y}. "
+        + event.description,
+        pubdate=midnight(event.start_date),
+        updateddate=event.updated_at,
+    )
+
+
+def citation(event) -> Citation:
+    return Citation(
+        key=f"archive-event-{event.pk}",
+        title=event.title,
+        path=event.get_absolute_url(),
+        modified=event.updated_at.date(),
+        csl_type="entry",
+        original_date=event.start_date,
+        original_precision=event.date_precision,
+        note=f"Event record ({event.get_kind_display()})",
+    )
+
+
+def _location(place) -> dict | None:
+    if place is None:
+        return None
+    location = {
+        "@type": "Place",
+        "name": place.name,
+        "url": permalink("articles:place", place.slug),
+    }
+    if place.latitude is not None:
+        location["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(place.latitude),
+            "longitude": float(place.longitude),
+        }
+    return location
+
+
+def schema_org(event) -> dict:
+    participations = list(event.participations.all())
+    return {
+        "@type": "Event",
+        "name": event.title,
+        "url": permalink("articles:event", event.slug),
+        "description": event.description,
+        "startDate": iso(event.start_date),
+        "endDate": iso(event.end_date),
+        "location": _location(event.place),
+        "organizer": [
+            actors.schema_org_of(p.actor) for p in participations if p.role == p.Role.INITIATOR
+        ],
+        "attendee": [
+            actors.schema_org_of(p.actor) for p in participations if p.role != p.Role.INITIATOR
+        ],
+    }
+
+
+_SITE = settings.SITE_NAME
+
+
+def open_graph(event) -> list[tuple[str, str | None]]:
+    return [
+        ("og:type", "website"),
+        ("og:title", event.title),
+        (
+            "og:description",
+            event.description or f"{event.get_kind_display()} · {settings.SITE_NAME}",
+        ),
+    ]
+
+
+RECORD = RecordType(
+    key="events",
+    model=Event,
+    noun=("event", "events"),
+    public=public,
+    filterset=EventFilter,
+    facets=(
+        ("Kinds", count_by("kind", "kind", choices=Event.Kind.choices)),
+        ("Places", count_by("place__slug", "place", "place__name")),
+        ("Start years", count_by_year("start_date")),
+    ),
+    columns=COLUMNS,
+    newest_first=("-start_date", "-id"),
+    feed_entry=feed_entry,
+    citation=citation,
+    schema_org=schema_org,
+    open_graph=open_graph,
+    sitemap_fields=("slug", "updated_at"),
+    search_title="title",
+)

@@ -1,0 +1,19 @@
+"""Outlets: who published the articles. Outlets carry no publication status."""
+
+from django.db.models import QuerySet
+
+from ..models import Outlet
+from .base import RecordType
+
+
+def public() -> QuerySet:
+    return Outlet.objects.all()
+
+
+RECORD = RecordType(
+    key="outlets",
+    model=Outlet,
+    noun=("outlet", "outlets"),
+    public=public,
+    sitemap_fields=("slug", "updated_at"),
+)

@@ -1,0 +1,207 @@
+"""Statements: who said what, where. Everything the pages and formats know about them."""
+
+from django.db.models import QuerySet
+from django.utils.text import Truncator
+
+from actors.models import Actor
+
+from ..links import path_for, permalink
+from ..models import Outlet, Statement
+from . import actors, articles
+from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
+from .facets import count_by, count_by_year
+from .filtering import (
+    ListFilterForm,
+    ListFilterSet,
+    actor_filter,
+    choice_filter,
+    date_filter,
+    language_filter,
+    public_speakers,
+    public_statement_actors,
+    slug_filter,
+    sort_filter,
+    text_filter,
+)
+
+
+def public() -> QuerySet:
+    return Statement.objects.published()
+
+
+class StatementFilter(ListFilterSet):
+    SORTS = {
+        "-date": ("Newest first", ("-said_on", "-pk")),
+        "date": ("Oldest first", ("said_on", "pk")),
+    }
+
+    q = text_filter("Words")
+    date_from = date_filter("said_on", "gte", "Said from")
+    date_to = date_filter("said_on", "lte", "Said until")
+    speaker = actor_filter("speaker", "Speaker", public_speakers())
+    actor = actor_filter(
+        "speaker", "Actor (speaker or about)", public_statement_actors(), method="filter_actor"
+    )
+    kind = choice_filter("kind", "Kind", Statement.Kind.choices, "kind of statement")
+    channel = choice_filter("channel", "Channel", Statement.Channel.choices, "channel")
+    outlet = slug_filter("article__outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
+    language = language_filter()
+    sort = sort_filter(SORTS)
+
+    class Meta:
+        model = Statement
+        fields: list[str] = []
+        form = ListFilterForm
+
+    def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
+        return queryset.involving(value)
+
+
+def _public_event(statement):
+    """The statement's event when it is public: a draft event never leaves the archive."""
+    event = statement.event if statement.event_id else None
+    return event if event is not None and event.is_public else None
+
+
+def _event_slug(statement) -> str:
+    event = _public_event(statement)
+    return event.slug if event else ""
+
+
+def _role(statement) -> str:
+    role = statement.speaker_role()
+    return role.label if role else ""
+
+
+COLUMNS = {
+    "id": lambda s: s.pk,
+    "permalink": lambda s: permalink("articles:statement", s.pk),
+    "said_on": lambda s: iso(s.said_on),
+    "kind": lambda s: s.kind,
+    "channel": lambda s: s.channel,
+    "language": lambda s: s.language,
+    "text": lambda s: s.text,
+    "translation": lambda s: s.translation,
+    "speaker_name": lambda s: s.speaker.name,
+    "speaker_slug": lambda s: s.speaker.slug,
+    "speaker_role": _role,
+    "on_behalf_of_name": lambda s: s.on_behalf_of.name if s.on_behalf_of_id else "",
+    "on_behalf_of_slug": lambda s: s.on_behalf_of.slug if s.on_behalf_of_id else "",
+    "mentioned_actors": lambda s: slugs(s.export_mentioned),
+    "event_slug": _event_slug,
+    "source_title": lambda s: s.article.title,
+    "source_url": lambda s: s.article.url,
+    "source_archive_url": lambda s: s.article.archive_url,
+    "source_outlet_name": lambda s: s.article.outlet.name,
+    "source_outlet_slug": lambda s: s.article.outlet.slug,
+    "source_published_on": lambda s: iso(s.article.published_on),
+    "source_permalink": lambda s: (
+        permalink("articles:detail", s.article.slug) + f"#statement-{s.pk}"
+    ),
+    "original_source_url": lambda s: s.source_url,
+}
+
+
+def feed_entry(statement) -> FeedEntry:
+    role = statement.speaker_role()
+    who = statement.speaker.name + (f", {role.label} (at the time)" if role else "")
+    if statement.on_behalf_of_id:
+        who += f", for {statement.on_behalf_of.name}"
+    article = statement.article
+    said = f"“{statement.text}”" if statement.is_quote else statement.text
+    return FeedEntry(
+        title=f"{statement.speaker.name}: {Truncator(statement.text).chars(100)}",
+        link=path_for("articles:statement", statement.pk),
+        description=(
+            f"{said}\n\n— {who}, {statement.said_on:%-d %B %Y}. "
+            f"Source: {article.title} ({article.outlet.name}), {article.url}"
+        ),
+        author_name=statement.speaker.name,
+        pubdate=midnight(statement.said_on),
+        updateddate=statement.updated_at,
+    )
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def citation(statement) -> Citation:
+    kind = "Quote" if statement.is_quote else "Paraphrase"
+    article = statement.article
+    return Citation(
+        key=f"archive-statement-{statement.pk}",
+        title=f"{kind} of {statement.speaker.name}: “{_short(statement.text)}”",
+        path=statement.get_absolute_url(),
+        modified=statement.updated_at.date(),
+        csl_type="entry",
+        authors=[statement.speaker.name],
+        original_date=statement.said_on,
+        note=(
+            f"Source: {article.title}, {article.outlet.name}, "
+            f"{article.published_on.isoformat()}, {article.url}"
+        ),
+    )
+
+
+def schema_org(statement) -> dict:
+    speaker = actors.schema_org_of(statement.speaker, role=statement.speaker_role())
+    creator = actors.schema_org_of(statement.on_behalf_of) if statement.on_behalf_of_id else speaker
+    data = {
+        "@type": "Quotation",
+        "url": permalink("articles:statement", statement.pk),
+        "text": statement.text,
+        "inLanguage": statement.language,
+        "dateCreated": iso(statement.said_on),
+        "spokenByCharacter": speaker,
+        "creator": creator,
+        "isBasedOn": articles.schema_org_of(statement.article),
+        "citation": statement.source_url,
+    }
+    if statement.translation:
+        data["workTranslation"] = {"@type": "CreativeWork", "text": statement.translation}
+    event = _public_event(statement)
+    if event is not None:
+        data["recordedIn"] = {
+            "@type": "Event",
+            "name": event.title,
+            "url": permalink("articles:event", event.slug),
+        }
+    return data
+
+
+def open_graph(statement) -> list[tuple[str, str | None]]:
+    role = statement.speaker_role()
+    who = statement.speaker.name + (f", {role.title}" if role else "")
+    article = statement.article
+    return [
+        ("og:type", "article"),
+        ("og:title", f"{who}: “{Truncator(statement.text).chars(90)}”"),
+        ("og:description", f"{statement.text} Source: {article.title} ({article.outlet})"),
+        ("article:published_time", iso(statement.said_on)),
+    ]
+
+
+RECORD = RecordType(
+    key="statements",
+    model=Statement,
+    noun=("statement", "statements"),
+    public=public,
+    filterset=StatementFilter,
+    facets=(
+        ("Speakers", count_by("speaker__slug", "speaker", "speaker__name")),
+        ("Kinds", count_by("kind", "kind", choices=Statement.Kind.choices)),
+        ("Channels", count_by("channel", "channel", choices=Statement.Channel.choices)),
+        ("Outlets", count_by("article__outlet__slug", "outlet", "article__outlet__name")),
+        ("Years", count_by_year("said_on")),
+    ),
+    columns=COLUMNS,
+    newest_first=("-said_on", "-id"),
+    feed_entry=feed_entry,
+    citation=citation,
+    schema_org=schema_org,
+    open_graph=open_graph,
+    sitemap_fields=("pk", "updated_at"),
+    search_title="text",
+)

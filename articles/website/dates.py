@@ -1,0 +1,253 @@
+"""Date pages: `/dates/<yyyy>/`, `/dates/<yyyy>/<mm>/`, `/dates/<yyyy>/<mm>/<dd>/`.
+
+Everything public on that date, each kind of record from its type's public rows, with
+calendars linking the days that have records.
+"""
+
+import calendar
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+
+from ..models import DatePrecision
+from ..records import articles as article_records
+from ..records import events as event_records
+from ..records import statements as statement_records
+
+DATE_PAGE_LIMIT = 50
+WEEKDAYS = [(calendar.day_name[i], calendar.day_abbr[i]) for i in range(7)]
+# Which event date precisions a page of each level may claim: an event known only to
+# the month is not shown on the 1st of that month.
+PRECISIONS = {
+    "day": [DatePrecision.DAY],
+    "month": [DatePrecision.DAY, DatePrecision.MONTH],
+    "year": [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR],
+}
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: datetime.date
+    count: int
+    current: bool
+
+
+@dataclass
+class CalendarMonth:
+    first: datetime.date
+    weeks: list[list[CalendarDay | None]] = field(default_factory=list)
+    weekdays: list[tuple[str, str]] = field(default_factory=lambda: WEEKDAYS)
+
+    @property
+    def total(self) -> int:
+        return sum(day.count for week in self.weeks for day in week if day)
+
+
+def records_per_day(start: datetime.date, end: datetime.date) -> Counter:
+    """How many public statements, articles and day-precise events fall on each day.
+
+    Three queries for any period: one per kind of record.
+    """
+    per_day: Counter = Counter()
+    statements = (
+        statement_records.public()
+        .between(start, end)
+        .order_by()
+        .values("said_on")
+        .annotate(n=Count("pk"))
+    )
+    for row in statements:
+        per_day[row["said_on"]] += row["n"]
+    articles = (
+        article_records.public()
+        .between(start, end)
+        .order_by()
+        .values("published_on")
+        .annotate(n=Count("pk"))
+    )
+    for row in articles:
+        per_day[row["published_on"]] += row["n"]
+    events = (
+        event_records.public()
+        .between(start, end)
+        .filter(date_precision=DatePrecision.DAY)
+        .values_list("start_date", "end_date")
+    )
+    for event_start, event_end in events:
+        day = max(event_start, start)
+        last = min(event_end or event_start, end)
+        while day <= last:
+            per_day[day] += 1
+            day += datetime.timedelta(days=1)
+    return per_day
+
+
+def month_calendar(
+    year: int, month: int, per_day: Counter, current: datetime.date | None = None
+) -> CalendarMonth:
+    result = CalendarMonth(first=datetime.date(year, month, 1))
+    # Day numbers, 0 outside the month: unlike dates, safe in January of year 1 and
+    # December of 9999.
+    for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
+        days = [datetime.date(year, month, number) if number else None for number in week]
+        result.weeks.append(
+            [
+                CalendarDay(date=day, count=per_day.get(day, 0), current=day == current)
+                if day
+                else None
+                for day in days
+            ]
+        )
+    return result
+
+
+def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _first_n(queryset: QuerySet) -> tuple[list, bool]:
+    rows = list(queryset[: DATE_PAGE_LIMIT + 1])
+    return rows[:DATE_PAGE_LIMIT], len(rows) > DATE_PAGE_LIMIT
+
+
+def _list_url(name: str, start: datetime.date, end: datetime.date) -> str:
+    query = QueryDict(mutable=True)
+    query["date_from"], query["date_to"] = start.isoformat(), end.isoformat()
+    return f"{reverse(name)}?{query.urlencode()}"
+
+
+def _date_or_404(year: str, month: str = "1", day: str = "1") -> datetime.date:
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        raise Http404("There is no such date.") from None
+
+
+def date_page(
+    request: HttpRequest,
+    *,
+    level: str,
+    start: datetime.date,
+    end: datetime.date,
+    title: str,
+    previous: tuple[str, str] | None,
+    following: tuple[str, str] | None,
+    calendars: list[CalendarMonth],
+) -> HttpResponse:
+    statements, more_statements = _first_n(
+        statement_records.public().for_listing().between(start, end).order_by("said_on", "pk")
+    )
+    articles, more_articles = _first_n(
+        article_records.public()
+        .for_listing()
+        .between(start, end)
+        .order_by("published_on", "title", "pk")
+    )
+    events, more_events = _first_n(
+        event_records.public()
+        .for_listing()
+        .between(start, end)
+        .filter(date_precision__in=PRECISIONS[level])
+        .order_by("start_date", "title", "pk")
+    )
+    context = {
+        "level": level,
+        "start": start,
+        "end": end,
+        "title": title,
+        "previous": previous,
+        "following": following,
+        "calendars": calendars,
+        "statements": statements,
+        "articles": articles,
+        "events": events,
+        "more_statements": more_statements,
+        "more_articles": more_articles,
+        "more_events": more_events,
+        "statements_url": _list_url("articles:statement_list", start, end),
+        "articles_url": _list_url("articles:article_list", start, end),
+        "events_url": _list_url("articles:event_list", start, end),
+        "year_url": reverse("articles:year", args=[f"{start.year:04d}"]),
+        "month_url": reverse("articles:month", args=[f"{start.year:04d}", f"{start.month:02d}"]),
+        "limit": DATE_PAGE_LIMIT,
+        "empty": not (statements or articles or events),
+    }
+    return render(request, "dates/period.html", context)
+
+
+def year_view(request: HttpRequest, year: str) -> HttpResponse:
+    start = _date_or_404(year)
+    end = datetime.date(start.year, 12, 31)
+    per_day = records_per_day(start, end)
+    y = start.year
+    return date_page(
+        request,
+        level="year",
+        start=start,
+        end=end,
+        title=str(y),
+        previous=(reverse("articles:year", args=[f"{y - 1:04d}"]), str(y - 1)) if y > 1 else None,
+        following=(reverse("articles:year", args=[f"{y + 1:04d}"]), str(y + 1))
+        if y < 9999
+        else None,
+        calendars=[month_calendar(y, month, per_day) for month in range(1, 13)],
+    )
+
+
+def _month_link(year: int, month: int) -> tuple[str, str] | None:
+    if not 1 <= year <= 9999:
+        return None
+    first = datetime.date(year, month, 1)
+    url = reverse("articles:month", args=[f"{year:04d}", f"{month:02d}"])
+    return url, date_format(first, "F Y")
+
+
+def month_view(request: HttpRequest, year: str, month: str) -> HttpResponse:
+    start = _date_or_404(year, month)
+    end = datetime.date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
+    per_day = records_per_day(start, end)
+    return date_page(
+        request,
+        level="month",
+        start=start,
+        end=end,
+        title=date_format(start, "F Y"),
+        previous=_month_link(*_shift_month(start.year, start.month, -1)),
+        following=_month_link(*_shift_month(start.year, start.month, 1)),
+        calendars=[month_calendar(start.year, start.month, per_day)],
+    )
+
+
+def _day_link(day: datetime.date, delta: int) -> tuple[str, str] | None:
+    try:
+        other = day + datetime.timedelta(days=delta)
+    except OverflowError:
+        return None
+    url = reverse(
+        "articles:day", args=[f"{other.year:04d}", f"{other.month:02d}", f"{other.day:02d}"]
+    )
+    return url, date_format(other, "j F Y")
+
+
+def day_view(request: HttpRequest, year: str, month: str, day: str) -> HttpResponse:
+    date = _date_or_404(year, month, day)
+    first = date.replace(day=1)
+    last = date.replace(day=calendar.monthrange(date.year, date.month)[1])
+    per_day = records_per_day(first, last)
+    return date_page(
+        request,
+        level="day",
+        start=date,
+        end=date,
+        title=date_format(date, "l j F Y"),
+        previous=_day_link(date, -1),
+        following=_day_link(date, 1),
+        calendars=[month_calendar(date.year, date.month, per_day, current=date)],
+    )
