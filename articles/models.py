@@ -124,7 +124,7 @@ class PlaceQuerySet(models.QuerySet):
 def _places_within(place: "Place") -> RawSQL:
     """SQL for the ids of a place and of every place inside it."""
     return RawSQL(
-        "WITH RECURSIVE inside(id) AS (SELECT %s UNION "
+        "WITH RECURSIVE inside(id) AS (SELECT id FROM articles_place WHERE id = %s UNION "
         "SELECT child.id FROM articles_place child JOIN inside ON child.parent_id = inside.id) "
         "SELECT id FROM inside",
         [place.pk],

@@ -370,12 +370,14 @@ def test_actor_statement_sections_filter_by_date(client):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("by_from=not-a-date", "“not-a-date” is not a date"),
-        ("by_from=2023-13-45", "“2023-13-45” is not a date"),
-        ("by_from=%27%3B+DROP+TABLE", "“'; DROP TABLE” is not a date"),
-        ("by_from=" + "9" * 500, "is not a date"),
+        ("by_from=not-a-date", "“not-a-date”: Enter a date as YYYY-MM-DD"),
+        ("by_from=2023-13-45", "“2023-13-45”: Enter a date as YYYY-MM-DD"),
+        ("by_from=%27%3B+DROP+TABLE", "“'; DROP TABLE”: Enter a date as YYYY-MM-DD"),
+        ("by_from=" + "9" * 500, "Enter a date as YYYY-MM-DD"),
+        # The lists' one date format: a locale's day/month/year is refused here too.
+        ("by_from=28/10/2023", "“28/10/2023”: Enter a date as YYYY-MM-DD, for example 2023-10-28."),
         ("by_from=2024-01-01&by_to=2023-01-01", "The end date is before the start date."),
-        ("about_to=2023-02-30", "“2023-02-30” is not a date"),
+        ("about_to=2023-02-30", "“2023-02-30”: Enter a date as YYYY-MM-DD"),
     ],
 )
 def test_actor_page_bad_dates_give_a_message_not_an_error(client, query, message):

@@ -110,8 +110,8 @@ def test_date_range_and_actor_filters(client):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"date_from": "yesterday"}, "From: Enter a valid date."),
-        ({"date_to": "2023-13-45"}, "To: Enter a valid date."),
+        ({"date_from": "yesterday"}, "From: Enter a date as YYYY-MM-DD, for example 2023-10-28."),
+        ({"date_to": "2023-13-45"}, "To: Enter a date as YYYY-MM-DD, for example 2023-10-28."),
         ({"date_from": "2024-01-02", "date_to": "2024-01-01"}, "is after the"),
         ({"actor": "no-such-actor"}, "No actor has the slug"),
         ({"actor": "not a slug!"}, "Actor:"),

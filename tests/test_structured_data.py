@@ -95,7 +95,7 @@ def test_event_has_place_and_participants(demo, django_assert_num_queries):
     with django_assert_num_queries(0):
         data = ld(event)
     assert data["@type"] == "Event"
-    assert data["startDate"] == "2023-10-01"
+    assert data["startDate"] == "2023-10"  # known to the month only, as ISO 8601 writes it
     assert data["location"]["name"] == "Mount Dov (Shebaa Farms)"
     assert data["location"]["geo"]["latitude"] == pytest.approx(33.2833)
     assert [actor["name"] for actor in data["organizer"]] == ["Israel Air Force"]

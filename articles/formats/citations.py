@@ -13,6 +13,7 @@ import re
 
 from django.conf import settings
 
+from ..dates import format_date
 from ..links import absolute
 from ..records.base import Citation
 from ..records.registry import record_type_of
@@ -26,14 +27,6 @@ def citation_for(record) -> Citation:
     return citation(record)
 
 
-def _long_date(date: datetime.date, precision: str = "day") -> str:
-    if precision == "year":
-        return str(date.year)
-    if precision == "month":
-        return f"{date:%B %Y}"
-    return f"{date.day} {date:%B %Y}"
-
-
 def plain_text(citation: Citation) -> str:
     """ "Speaker. “Title.” Site name, original date. Last modified 5 May 2024. URL"."""
     parts = []
@@ -43,11 +36,11 @@ def plain_text(citation: Citation) -> str:
     parts.append(f"{citation.title}." if "“" in citation.title else f"“{citation.title}.”")
     site = settings.SITE_NAME
     if citation.original_date:
-        site += f", {_long_date(citation.original_date, citation.original_precision)}"
+        site += f", {format_date(citation.original_date, citation.original_precision)}"
     parts.append(site + ".")
     if citation.note:
         parts.append(citation.note.rstrip(".") + ".")
-    parts.append(f"Last modified {_long_date(citation.modified)}.")
+    parts.append(f"Last modified {format_date(citation.modified)}.")
     parts.append(absolute(citation.path))
     return " ".join(parts)
 

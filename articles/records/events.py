@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from actors.models import Actor
 
+from ..dates import format_period, iso_date
 from ..links import path_for, permalink
 from ..models import Event, Place
 from . import actors
@@ -107,7 +108,8 @@ def feed_entry(event) -> FeedEntry:
     return FeedEntry(
         title=event.title,
         link=path_for("articles:event", event.slug),
-        description=f"{event.get_kind_display()}{where}, from {event.start_date:%-d %B %Y}. "
+        description=f"{event.get_kind_display()}{where}, "
+        f"{format_period(event.start_date, event.end_date, event.date_precision)}. "
         + event.description,
         pubdate=midnight(event.start_date),
         updateddate=event.updated_at,
@@ -151,7 +153,7 @@ def schema_org(event) -> dict:
         "name": event.title,
         "url": permalink("articles:event", event.slug),
         "description": event.description,
-        "startDate": iso(event.start_date),
+        "startDate": iso_date(event.start_date, event.date_precision),
         "endDate": iso(event.end_date),
         "location": _location(event.place),
         "organizer": [

@@ -18,10 +18,26 @@ from django.utils.safestring import mark_safe
 from actors.models import Actor
 from search.engine import filter_text
 
+from ..dates import INVALID_DATE_MESSAGE, ISO_FORMAT
 from ..models import Article, Event, EventParticipant, Statement
 
-ISO_DATE = ["%Y-%m-%d"]
-DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, for example 2023-10-28."}
+ISO_DATE = [ISO_FORMAT]
+DATE_ERRORS = {"invalid": INVALID_DATE_MESSAGE}
+
+
+class IsoDateField(forms.DateField):
+    """A date as YYYY-MM-DD only, whatever the locale, with the one error message.
+
+    Every date parameter of the public pages (lists, search, the actor page's sections)
+    uses it, so a link means the same everywhere (`articles.dates`).
+    """
+
+    input_formats = ISO_DATE
+    default_error_messages = DATE_ERRORS
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format=ISO_FORMAT))
+        super().__init__(**kwargs)
 
 
 class ListFilterForm(forms.Form):
@@ -51,18 +67,14 @@ def text_filter(label: str = "Text") -> django_filters.CharFilter:
     )
 
 
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
+
+
 def date_filter(
     field_name: str, lookup_expr: str, label: str, **kwargs
 ) -> django_filters.DateFilter:
-    return django_filters.DateFilter(
-        field_name=field_name,
-        lookup_expr=lookup_expr,
-        label=label,
-        input_formats=ISO_DATE,
-        error_messages=DATE_ERRORS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        **kwargs,
-    )
+    return IsoDateFilter(field_name=field_name, lookup_expr=lookup_expr, label=label, **kwargs)
 
 
 class SlugChoiceField(django_filters.fields.ModelChoiceField):

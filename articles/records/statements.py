@@ -5,6 +5,7 @@ from django.utils.text import Truncator
 
 from actors.models import Actor
 
+from ..dates import format_date
 from ..links import path_for, permalink
 from ..models import Outlet, Statement
 from . import actors, articles
@@ -113,7 +114,7 @@ def feed_entry(statement) -> FeedEntry:
         title=f"{statement.speaker.name}: {Truncator(statement.text).chars(100)}",
         link=path_for("articles:statement", statement.pk),
         description=(
-            f"{said}\n\n— {who}, {statement.said_on:%-d %B %Y}. "
+            f"{said}\n\n— {who}, {format_date(statement.said_on)}. "
             f"Source: {article.title} ({article.outlet.name}), {article.url}"
         ),
         author_name=statement.speaker.name,

@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.conf import settings
 
+from articles import dates
 from articles.formats.citations import citations
 from articles.models import DatePrecision
 
@@ -21,29 +22,22 @@ def site_name() -> str:
     return settings.SITE_NAME
 
 
-def _format(date: datetime.date, precision: str) -> str:
-    if precision == DatePrecision.YEAR:
-        return str(date.year)
-    if precision == DatePrecision.MONTH:
-        return f"{date:%B} {date.year}"
-    return f"{date.day} {date:%B} {date.year}"
-
-
 @register.filter
 def precise_date(date: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
     """ "28 October 2023", or "October 2023" / "2023" when only the month or year is known."""
-    if date is None:
-        return ""
-    return _format(date, precision)
+    return dates.format_date(date, precision)
+
+
+@register.filter
+def iso_date(date: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
+    """The `datetime` attribute of a <time>: "2023-10-28", "2023-10" or "2023"."""
+    return dates.iso_date(date, precision)
 
 
 @register.filter
 def event_dates(event) -> str:
     """An event's dates at the precision they are known: "October 2023"."""
-    start = _format(event.start_date, event.date_precision)
-    if event.end_date and event.end_date != event.start_date:
-        return f"{start} – {_format(event.end_date, DatePrecision.DAY)}"
-    return start
+    return dates.format_period(event.start_date, event.end_date, event.date_precision)
 
 
 # Quotation marks by the language of the quote: guillemets for Arabic-script languages,

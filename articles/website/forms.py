@@ -6,14 +6,16 @@ from django import forms
 from actors.models import Actor
 from search.engine import MAX_QUERY_LENGTH
 
+from ..records.filtering import IsoDateField
+
 
 class ActorStatementsForm(forms.Form):
     """Date filters of the two statement sections of an actor page."""
 
-    by_from = forms.DateField(required=False, label="From")
-    by_to = forms.DateField(required=False, label="To")
-    about_from = forms.DateField(required=False, label="From")
-    about_to = forms.DateField(required=False, label="To")
+    by_from = IsoDateField(required=False, label="From")
+    by_to = IsoDateField(required=False, label="To")
+    about_from = IsoDateField(required=False, label="From")
+    about_to = IsoDateField(required=False, label="To")
 
     def clean(self):
         data = super().clean()
@@ -49,12 +51,8 @@ class SearchForm(forms.Form):
         help_text='Use "quotes" for a phrase, -word to exclude, or between alternatives.',
     )
     type = forms.ChoiceField(label="Type", choices=TYPE_CHOICES, required=False)
-    date_from = forms.DateField(
-        label="From", required=False, input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD"
-    )
-    date_to = forms.DateField(
-        label="To", required=False, input_formats=["%Y-%m-%d"], help_text="YYYY-MM-DD"
-    )
+    date_from = IsoDateField(label="From", required=False, help_text="YYYY-MM-DD")
+    date_to = IsoDateField(label="To", required=False, help_text="YYYY-MM-DD")
     actor = forms.SlugField(
         label="Actor",
         required=False,
