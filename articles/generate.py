@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from actors.models import Actor, Role
 
+from . import freshness
 from .models import Article, Event, Outlet, Place, PublicationStatus, Statement
 
 BATCH = 5000
@@ -33,6 +34,7 @@ def _sentence(rng: random.Random) -> str:
 
 
 @transaction.atomic
+@freshness.bulk()
 def archive_generate(
     *,
     statements: int,

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_update_with_history
 
 from actors.models import Actor, Alias, Role
 
-from . import demo, quotes
+from . import demo, freshness, quotes
 from .models import (
     Article,
     Correction,
@@ -52,6 +52,7 @@ def _upsert(model, lookup: dict, values: dict):
 
 
 @transaction.atomic
+@freshness.bulk()
 def demo_load() -> dict[str, int]:
     """Load the seed article, fully annotated. Running it again changes nothing."""
     actors: dict[str, Actor] = {}
@@ -177,6 +178,7 @@ def _records_set_status(*, records: QuerySet, status: str, user: AbstractBaseUse
             row.version += 1
     if rows:
         bulk_update_with_history(rows, model, fields, default_user=user)
+        freshness.advance()
     return len(rows)
 
 
@@ -335,6 +337,7 @@ def actor_merge_plan(*, keep: Actor, drop: Actor) -> MergePlan:
 
 
 @transaction.atomic
+@freshness.bulk()
 def actor_merge(*, keep: Actor, drop: Actor, user: AbstractBaseUser | None = None) -> MergePlan:
     """Merge the duplicate `drop` into `keep`, then delete `drop`.
 

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "articles.website.middleware.ArchiveGenerationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -129,6 +130,26 @@ elif default_db["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DATABASES = {"default": default_db}
+
+# The shared cache: Redis when CACHE_URL names one (several workers and machines share
+# one truth), else this process's memory (one `make run` process). Cached counts are
+# keyed by the archive's generation (articles/freshness.py), so none outlives a change.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "archive"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Names the deployed code in HTTP validators (ETag): set it per release, e.g. a git hash.
+RELEASE = os.environ.get("RELEASE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django 6 behaviour now: a URL typed without a scheme is taken as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True

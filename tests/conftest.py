@@ -29,6 +29,21 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache.
+
+    Cached values are keyed by the archive's generation, which every test's rolled-back
+    database starts again from: without this, a test could read a count cached by
+    another test's rows under the same generation.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     """The demo archive, loaded as `make run` loads it."""

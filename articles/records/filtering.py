@@ -12,12 +12,14 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from actors.models import Actor
 from search.engine import filter_text
 
+from .. import freshness
 from ..dates import INVALID_DATE_MESSAGE, ISO_FORMAT
 from ..models import Article, Event, EventParticipant, Statement
 
@@ -77,6 +79,31 @@ def date_filter(
     return IsoDateFilter(field_name=field_name, lookup_expr=lookup_expr, label=label, **kwargs)
 
 
+class CachedOptions(BaseChoiceIterator):
+    """The empty choice and (slug, name) of every row a select offers, read when rendered.
+
+    The list changes only when records do, so it is cached for the archive's generation
+    (articles/freshness.py): one query per change of the archive, not one per page.
+    """
+
+    def __init__(self, field):
+        self.field = field
+
+    def __iter__(self):
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        if field.queryset is None:
+            return
+        queryset, key = field.queryset, field.to_field_name
+        rows = freshness.cached(
+            "options",
+            (queryset.model._meta.label, key, str(queryset.query)),
+            lambda: [(getattr(row, key), str(row)) for row in queryset],
+        )
+        yield from rows
+
+
 class SlugChoiceField(django_filters.fields.ModelChoiceField):
     """A select of the rows worth offering, that accepts the slug of any row of the model.
 
@@ -87,6 +114,11 @@ class SlugChoiceField(django_filters.fields.ModelChoiceField):
     def __init__(self, *args, lookup_queryset: QuerySet, **kwargs):
         self.lookup_queryset = lookup_queryset
         super().__init__(*args, **kwargs)
+
+    def _options(self):
+        return CachedOptions(self)
+
+    choices = property(_options, forms.ChoiceField.choices.fset)
 
     def to_python(self, value):
         if value in self.empty_values:
