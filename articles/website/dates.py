@@ -1,7 +1,8 @@
-"""Date pages: `/dates/<yyyy>/`, `/dates/<yyyy>/<mm>/`, `/dates/<yyyy>/<mm>/<dd>/`.
+"""Date pages: `/dates/`, `/dates/<yyyy>/`, `/dates/<yyyy>/<mm>/`, `/dates/<yyyy>/<mm>/<dd>/`.
 
-Everything public on that date, each kind of record from its type's public rows, with
-calendars linking the days that have records.
+The index lists the years that have public records; each date page shows everything
+public on that date, each kind of record from its type's public rows, with calendars
+linking the days that have records.
 """
 
 import calendar
@@ -10,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
+from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -47,6 +49,49 @@ class CalendarMonth:
     @property
     def total(self) -> int:
         return sum(day.count for week in self.weeks for day in week if day)
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    """One line of the dates index: a year and how many public records it holds."""
+
+    year: int
+    url: str
+    statements: int
+    articles: int
+    events: int
+
+
+def _count_per_year(queryset: QuerySet, date_field: str) -> dict[int, int]:
+    """How many rows fall in each year of `date_field`: one GROUP BY query."""
+    rows = (
+        queryset.order_by()
+        .annotate(year=ExtractYear(date_field))
+        .values("year")
+        .annotate(n=Count("pk"))
+    )
+    return {row["year"]: row["n"] for row in rows}
+
+
+def years_with_records() -> list[YearSummary]:
+    """Every year with public statements, articles or events, newest first.
+
+    Three queries whatever the number of years: one per kind of record. An event counts
+    in the year it starts, whatever its date precision, as the events' year facet does.
+    """
+    statements = _count_per_year(statement_records.public(), "said_on")
+    articles = _count_per_year(article_records.public(), "published_on")
+    events = _count_per_year(event_records.public(), "start_date")
+    return [
+        YearSummary(
+            year=year,
+            url=reverse("articles:year", args=[f"{year:04d}"]),
+            statements=statements.get(year, 0),
+            articles=articles.get(year, 0),
+            events=events.get(year, 0),
+        )
+        for year in sorted(statements.keys() | articles.keys() | events.keys(), reverse=True)
+    ]
 
 
 def records_per_day(start: datetime.date, end: datetime.date) -> Counter:
@@ -180,6 +225,10 @@ def date_page(
         "empty": not (statements or articles or events),
     }
     return render(request, "dates/period.html", context)
+
+
+def index_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "dates/index.html", {"years": years_with_records()})
 
 
 def year_view(request: HttpRequest, year: str) -> HttpResponse:

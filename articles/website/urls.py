@@ -21,6 +21,7 @@ article_patterns = [
     path("events/<slug:slug>/", pages.event_detail, name="event"),
     path("outlets/<slug:slug>/", pages.outlet_detail, name="outlet"),
     path("places/<slug:slug>/", pages.place_detail, name="place"),
+    path("dates/", dates.index_view, name="dates"),
     # Dates are zero-padded (2023/10/28); impossible ones (2023/02/31) answer 404.
     re_path(r"^dates/(?P<year>[0-9]{4})/$", dates.year_view, name="year"),
     re_path(r"^dates/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", dates.month_view, name="month"),
