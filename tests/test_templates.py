@@ -1,4 +1,4 @@
-"""What every template shares: paths through `{% url %}`, one navigation."""
+"""What every template shares: paths through `{% url %}`, one navigation, one pager."""
 
 import re
 from html import unescape
@@ -12,6 +12,8 @@ from .factories import (
     ActorFactory,
     ArticleFactory,
     EventFactory,
+    OutletFactory,
+    PlaceFactory,
     StatementFactory,
 )
 
@@ -39,6 +41,15 @@ def test_templates_write_no_path_by_hand():
         if re.search(r'(href|action|src)="/', line)
     ]
     assert by_hand == []
+
+
+def test_one_pager_partial_for_every_paginated_page():
+    pagers = [
+        str(path.relative_to(TEMPLATES))
+        for path in site_templates()
+        if re.search(r'<nav class="(pager|pagination)"', path.read_text())
+    ]
+    assert pagers == ["includes/pagination.html"]
 
 
 def test_navigation_links_every_section_by_its_url_name(client):
@@ -89,3 +100,35 @@ def test_see_all_links_of_the_actor_page_name_the_actor(client):
     content = client.get(actor.get_absolute_url()).content.decode()
     assert f'href="{reverse("articles:event_list")}?actor=un-envoy"' in content
     assert f'href="{reverse("articles:article_list")}?actor=un-envoy"' in content
+
+
+def pager(response) -> str:
+    match = re.search(r'<nav class="pagination".*?</nav>', response.content.decode(), re.S)
+    return match.group(0) if match else ""
+
+
+def test_outlet_and_place_pages_page_with_the_list_pager(client, settings):
+    settings.PAGE_SIZE = 1
+    outlet = OutletFactory()
+    ArticleFactory.create_batch(3, outlet=outlet)
+    place = PlaceFactory()
+    EventFactory.create_batch(2, place=PlaceFactory(parent=place))
+    EventFactory(place=place)
+
+    for url in (outlet.get_absolute_url(), place.get_absolute_url()):
+        middle = pager(client.get(url, {"page": 2}))
+        assert 'aria-label="Pages"' in middle
+        assert '<li class="current" aria-current="page">Page 2 of 3</li>' in middle
+        assert 'href="?page=1" rel="prev"' in middle and 'href="?page=3" rel="next"' in middle
+        last = pager(client.get(url, {"page": 3}))
+        assert "« First" in last and 'rel="next"' not in last
+
+
+def test_search_results_page_with_the_same_pager_named_for_its_type(client, settings):
+    settings.PAGE_SIZE = 2
+    StatementFactory.create_batch(5, text="Ceasefire talks.")
+    response = client.get(reverse("search:results"), {"q": "ceasefire", "type": "statements"})
+    nav = pager(response)
+    assert 'aria-label="Pages of statements"' in nav
+    assert "Page 1 of 3" in nav
+    assert 'href="?q=ceasefire&amp;type=statements&amp;page=2" rel="next"' in nav
