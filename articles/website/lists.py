@@ -16,7 +16,9 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.dateformat import format as date_format
+from django.utils.functional import cached_property
 
+from .. import freshness
 from ..formats.tabular import export_response
 from ..records.base import FacetSpec, RecordType
 from ..records.registry import record_type
@@ -66,7 +68,7 @@ def build_facets(
     facets = []
     for title, function in specs:
         values = []
-        for label, params, count in function(queryset):
+        for label, params, count in _facet_rows(title, function, queryset):
             active = all(request.GET.get(name) == value for name, value in params.items())
             query = _without(base, params) if active else base.copy()
             if not active:
@@ -75,6 +77,13 @@ def build_facets(
             values.append(FacetValue(label=str(label), count=count, query=query, active=active))
         facets.append(Facet(title=title, values=values))
     return facets
+
+
+def _facet_rows(title: str, function, queryset: QuerySet):
+    """A facet's rows, computed once per generation of the archive and filtered query."""
+    return freshness.cached(
+        "facet", (title, queryset.query.sql_with_params()), lambda: function(queryset)
+    )
 
 
 def build_chips(request: HttpRequest, filterset) -> list[Chip]:
@@ -103,6 +112,19 @@ def build_chips(request: HttpRequest, filterset) -> list[Chip]:
 # -- Pagination ------------------------------------------------------------------------
 
 
+class ArchivePaginator(Paginator):
+    """Counts a list once per generation of the archive and filtered query.
+
+    On a large archive the count of a list costs more than its page; it changes only
+    when records do (articles/freshness.py).
+    """
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        return freshness.cached("count", rows.query.sql_with_params(), rows.count)
+
+
 def paginate(request: HttpRequest, queryset: QuerySet) -> tuple[Paginator, Page | None, str, int]:
     """The requested page, or an explanation and a status when there is no such page.
 
@@ -110,7 +132,7 @@ def paginate(request: HttpRequest, queryset: QuerySet) -> tuple[Paginator, Page 
     answers 404. Neither shows rows: a URL that names a page that does not exist should
     not quietly show another page's rows, which a citation would then misdescribe.
     """
-    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    paginator = ArchivePaginator(queryset, settings.PAGE_SIZE)
     raw = request.GET.get("page", "").strip() or "1"
     try:
         number = int(raw) if raw.isdigit() else 0
