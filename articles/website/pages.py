@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from .. import freshness
 from ..models import Article, Correction, Event, Outlet, Place, Statement
 from ..records import actors, articles, events, statements
 from . import timeline
@@ -30,7 +31,9 @@ def _get_for_reader(request, queryset, **lookup):
 def home(request):
     latest_statements = list(statements.public().for_listing()[:HOME_SIZE])
     latest_events = list(events.public().for_listing()[:HOME_SIZE])
-    most_quoted = actors.most_quoted()[:HOME_SIZE]
+    most_quoted = freshness.cached(
+        "most-quoted", HOME_SIZE, lambda: list(actors.most_quoted()[:HOME_SIZE])
+    )
     recent = timeline.merge(
         [timeline.statement_entry(statement) for statement in latest_statements],
         [timeline.event_entry(event) for event in latest_events],
