@@ -1,8 +1,9 @@
 """Settings for the conflict-reporting archive.
 
-One module, configured by environment variables (see `.env.example`). With no
-variables set it runs locally on an SQLite file; production refuses to start
-without a SECRET_KEY.
+One module, configured by environment variables (see `.env.example`). Production
+is the default: it refuses to start without SECRET_KEY and SITE_URL, and sends
+HSTS and secure cookies. `DEBUG=true` (as `make run` sets) gives a local
+development setup on an SQLite file with no other variable.
 """
 
 import os
@@ -43,8 +44,8 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
 
 
-# Like healthchecks: development is the default, production sets DEBUG=false.
-DEBUG = env_bool("DEBUG", True)
+# Production is the default; development says DEBUG=true.
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -157,15 +158,43 @@ if DEBUG:
 
 # Public site identity, used in citations, feeds and canonical links.
 SITE_NAME = os.environ.get("SITE_NAME", "Conflict Reporting Archive")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DEBUG is false: the public address, "
+            "e.g. https://archive.example.org"
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, not {SITE_URL!r}")
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 
+# HTTPS: on in production. HTTPS=false turns off the redirect, HSTS and secure cookies
+# together, for a plain-HTTP test of a production setup (the test suite sets it).
+if "SECURE_COOKIES" in os.environ:
+    raise ImproperlyConfigured("SECURE_COOKIES is replaced by HTTPS (on when DEBUG is false)")
+HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 )
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = HTTPS
+# A load balancer may probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Preloading is a promise to browsers that is slow to take back: the operator opts in.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not SECURE_HSTS_PRELOAD:
+    # check --deploy warns whenever preload is off (security.W021); off is our choice.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,
