@@ -7,6 +7,7 @@ development setup on an SQLite file with no other variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "axes",
     "actors",
     "articles",
     "search",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -139,10 +143,28 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Password guessing (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES. Another
+# address can still log in as that user, so an attacker cannot lock an editor out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Name the username and address in the failure log lines: that is what they are for.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -181,9 +203,8 @@ PAGE_SIZE = env_int("PAGE_SIZE", 25)
 if "SECURE_COOKIES" in os.environ:
     raise ImproperlyConfigured("SECURE_COOKIES is replaced by HTTPS (on when DEBUG is false)")
 HTTPS = env_bool("HTTPS", not DEBUG)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-)
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_SSL_REDIRECT = HTTPS
 # A load balancer may probe the health check over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -206,4 +227,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Failed logins and lockouts are warnings, shown whatever LOG_LEVEL says.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

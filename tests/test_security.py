@@ -1,6 +1,16 @@
 """Secure by default: the response headers, the allowed methods, password guessing."""
 
+import io
+import logging
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from config.auth import client_ip
 
 PUBLIC_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -56,3 +66,114 @@ def test_pages_are_not_framed_nor_sniffed(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+# Password guessing: django-axes counts failures per username and address.
+
+RIGHT = "a-long-pass-phrase-7"
+
+
+@pytest.fixture
+def maria(django_user_model):
+    return django_user_model.objects.create_user("maria", password=RIGHT, is_staff=True)
+
+
+def log_in(client, password, address="10.0.0.1"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "maria", "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+@pytest.fixture
+def log_level_error():
+    """The root logger at ERROR, as with LOG_LEVEL=ERROR."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    yield
+    root.setLevel(level)
+
+
+def test_five_wrong_passwords_lock_that_user_out_from_that_address(
+    client, maria, caplog, log_level_error
+):
+    for _ in range(4):
+        assert log_in(client, "wrong-guess-123").status_code == 200  # the form, with an error
+    assert log_in(client, "wrong-guess-123").status_code == 429
+
+    response = log_in(client, RIGHT)
+    assert response.status_code == 429
+    assert "too many login attempts" in response.text
+    assert not logged_in(client)
+
+    # Each failure is logged at WARNING with the user and the address, and so is the
+    # lockout, even where LOG_LEVEL would hide warnings.
+    failures = [r for r in caplog.records if r.name.startswith("axes") and "failure" in r.message]
+    assert len(failures) >= 5
+    assert all(r.levelno == logging.WARNING for r in failures)
+    assert 'username: "maria"' in failures[0].message
+    assert 'ip_address: "10.0.0.1"' in failures[0].message
+    assert any("Locking out" in r.message for r in caplog.records)
+
+
+def test_another_address_can_still_log_in_as_the_locked_out_user(client, maria):
+    for _ in range(5):
+        log_in(client, "wrong-guess-123")
+    assert log_in(client, RIGHT).status_code == 429
+    assert log_in(client, RIGHT, address="10.0.0.2").status_code == 302
+    assert logged_in(client)
+
+
+def test_an_admin_unlocks_with_axes_reset(client, maria):
+    for _ in range(5):
+        log_in(client, "wrong-guess-123")
+    assert log_in(client, RIGHT).status_code == 429
+
+    call_command("axes_reset_username", "maria", stdout=io.StringIO())
+
+    assert log_in(client, RIGHT).status_code == 302
+    assert logged_in(client)
+
+
+def test_administrators_see_the_attempts_in_the_admin(staff_client, maria):
+    log_in(staff_client, "wrong-guess-123")
+    response = staff_client.get("/admin/axes/accessattempt/")
+    assert response.status_code == 200
+    assert "maria" in response.text
+
+
+def test_the_lockout_ends_after_an_hour(client, maria):
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        log_in(client, "wrong-guess-123")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=59))
+    assert log_in(client, RIGHT).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=61))
+    assert log_in(client, RIGHT).status_code == 302
+
+
+def test_the_failure_limit_is_a_setting(client, maria, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    assert log_in(client, "wrong-guess-123").status_code == 200
+    assert log_in(client, "wrong-guess-123").status_code == 429
+
+
+def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(rf, settings):
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="127.0.0.1")
+    settings.BEHIND_PROXY = False
+    assert client_ip(request) == "127.0.0.1"
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "203.0.113.7"  # not the client's own claim, 6.6.6.6
+
+
+def test_passwords_need_twelve_characters():
+    with pytest.raises(ValidationError, match="at least 12 characters"):
+        validate_password("k7#qPz!w2Lx")
+    validate_password("k7#qPz!w2Lx9")
