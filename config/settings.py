@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,11 +124,23 @@ else:
         "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
     }
 
+# Seconds to wait for a database connection before a page answers 503: a database that
+# is down should not hold every request for psycopg's default 30 seconds.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 2)
+if DATABASE_CONNECT_TIMEOUT < 1:
+    # libpq reads 0 as "wait for ever".
+    raise ImproperlyConfigured("DATABASE_CONNECT_TIMEOUT must be at least 1 second")
+
 if default_db["ENGINE"] == "django.db.backends.postgresql":
+    options = default_db.setdefault("OPTIONS", {})
+    options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
     # Django's own psycopg pool; it requires persistent connections to be off.
     if env_bool("DATABASE_POOL", True):
-        default_db.setdefault("OPTIONS", {})["pool"] = True
+        # `timeout`: how long a request waits for a pooled connection. The health check
+        # lets the pool replace connections broken while the database was away.
+        options["pool"] = {"timeout": DATABASE_CONNECT_TIMEOUT}
         default_db["CONN_MAX_AGE"] = 0
+        default_db["CONN_HEALTH_CHECKS"] = True
     else:
         default_db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
 elif default_db["ENGINE"] == "django.db.backends.sqlite3":

@@ -132,6 +132,21 @@ def test_database_url_selects_postgresql_with_the_pool():
     assert result.stdout.split() == ["django.db.backends.postgresql", "False"]
 
 
+def test_postgresql_gives_up_on_a_connection_after_two_seconds_by_default():
+    url = "postgres://u@db.example:5432/archive"
+    values = settings_values(["DATABASES"], DATABASE_URL=url, **PRODUCTION)
+    options = values["DATABASES"]["default"]["OPTIONS"]
+    assert options["connect_timeout"] == 2
+    assert options["pool"] == {"timeout": 2}
+
+    values = settings_values(
+        ["DATABASES"], DATABASE_URL=url, DATABASE_CONNECT_TIMEOUT="5", **PRODUCTION
+    )
+    options = values["DATABASES"]["default"]["OPTIONS"]
+    assert options["connect_timeout"] == 5
+    assert options["pool"] == {"timeout": 5}
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
@@ -140,6 +155,8 @@ def test_database_url_selects_postgresql_with_the_pool():
         ("HTTPS", "sometimes", "HTTPS must be true or false"),
         ("SITE_URL", "archive.example.org", "SITE_URL must start with https:// or http://"),
         ("SECURE_COOKIES", "true", "SECURE_COOKIES is replaced by HTTPS"),
+        ("DATABASE_CONNECT_TIMEOUT", "2s", "DATABASE_CONNECT_TIMEOUT must be an integer"),
+        ("DATABASE_CONNECT_TIMEOUT", "0", "DATABASE_CONNECT_TIMEOUT must be at least 1 second"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(name, value, message):
