@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.utils import load_backend
 
 FAST = 5  # seconds; see the module docstring
@@ -104,6 +105,45 @@ def test_pages_work_again_once_the_database_is_back_without_a_restart(client, db
     with database_at(**unreachable()):
         assert get(client, "/statements/").status_code == 503
     assert get(client, "/statements/").status_code == 200
+
+
+def test_healthz_is_ok_when_the_database_answers_and_is_migrated(client, db):
+    response = get(client, "/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(client, db):
+    with database_at(**unreachable()):
+        response, seconds = timed_get(client, "/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "unreachable"}
+    assert "no-store" in response["Cache-Control"]
+    assert seconds < FAST, f"{seconds:.1f} s"
+
+
+def test_healthz_is_503_when_a_migration_is_not_applied(client, db):
+    # Inside the test's transaction: rolled back afterwards.
+    MigrationRecorder.Migration.objects.filter(app="articles").order_by("-id").first().delete()
+    response = get(client, "/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "unapplied_migrations": 1}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_healthz_is_not_redirected_to_https(client, db, settings):
+    # A load balancer may probe over plain HTTP; readers are sent to HTTPS.
+    settings.SECURE_SSL_REDIRECT = True
+    assert get(client, "/").status_code == 301
+    assert get(client, "/healthz").status_code == 200
+
+
+def test_healthz_answers_get_and_head_only(client, db):
+    assert client.head("/healthz").status_code == 200
+    response = client.post("/healthz")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
 
 
 # PostgreSQL: a server that accepts and never answers, and one that goes away and comes back.
@@ -216,16 +256,19 @@ def test_the_connection_pool_recovers_by_itself_when_the_database_comes_back(cli
     try:
         with database_at(HOST="127.0.0.1", PORT=str(proxy.port)) as through_proxy:
             assert through_proxy.pool is not None  # the pool as the settings make it
+            assert get(client, "/healthz").status_code == 200
             assert get(client, "/").status_code == 200
 
             proxy.stop()  # the database goes away, its connections broken
             response, seconds = timed_get(client, "/")
             assert_branded_503(response)
             assert seconds < FAST, f"{seconds:.1f} s"
+            assert get(client, "/healthz").status_code == 503
 
             proxy.start()  # it comes back; nothing is restarted or reset on our side
             deadline = time.monotonic() + 60
-            while get(client, "/").status_code != 200:
+            while get(client, "/healthz").status_code != 200:
                 assert time.monotonic() < deadline, "the pool did not reconnect in 60 s"
+            assert get(client, "/").status_code == 200
     finally:
         proxy.stop()
