@@ -4,7 +4,7 @@ import logging
 from collections.abc import Callable
 
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from psycopg_pool import PoolTimeout
@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 
 # The editors' admin (config/urls.py); public pages are everything else.
 ADMIN_PREFIX = "/admin/"
+HEALTH_CHECK_PATH = "/healthz"
+READ_METHODS = ["GET", "HEAD"]
 
 # What a database that is down, unreachable or out of connections raises. Django wraps
 # the driver's errors (a pool timeout included) in its own; PoolTimeout is listed in case
@@ -33,6 +35,23 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         add_security_headers(response.headers, admin=request.path.startswith(ADMIN_PREFIX))
         return response
+
+
+class PublicReadOnlyMiddleware:
+    """Public pages answer GET and HEAD only: anything else (OPTIONS and TRACE too) is 405.
+
+    The admin takes its forms' POSTs; /healthz limits its own methods.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in READ_METHODS and not (
+            request.path.startswith(ADMIN_PREFIX) or request.path == HEALTH_CHECK_PATH
+        ):
+            return HttpResponseNotAllowed(READ_METHODS)
+        return self.get_response(request)
 
 
 def service_unavailable(request: HttpRequest) -> HttpResponse:

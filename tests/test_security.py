@@ -1,4 +1,4 @@
-"""Secure by default: the response headers, the allowed methods, password guessing."""
+"""Secure by default: response headers, allowed methods, logins."""
 
 import io
 import logging
@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from config.auth import client_ip
@@ -66,6 +67,51 @@ def test_pages_are_not_framed_nor_sniffed(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+# Public pages answer GET and HEAD only; the admin is not so limited.
+
+
+@pytest.fixture
+def csrf_client(db):
+    """A client that sends a valid CSRF token, as a page's own form would."""
+    client = Client(enforce_csrf_checks=True)
+    client.get("/admin/login/")  # sets the csrftoken cookie
+    client.token = client.cookies["csrftoken"].value
+    return client
+
+
+@pytest.mark.parametrize("path", ["/", "/statements/", "/search/?q=x"])
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch", "options", "trace"])
+def test_public_pages_refuse_methods_other_than_get_and_head(csrf_client, path, method):
+    request = getattr(csrf_client, method)
+    if method == "post":
+        response = request(
+            path,
+            {"csrfmiddlewaretoken": csrf_client.token},
+            headers={"X-CSRFToken": csrf_client.token},
+        )
+    else:
+        response = request(path, headers={"X-CSRFToken": csrf_client.token})
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize("path", ["/", "/statements/", "/search/?q=x"])
+def test_public_pages_answer_get_and_head(client, db, path):
+    assert client.get(path).status_code == 200
+    response = client.head(path)
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_the_admin_still_takes_posts_with_that_token(csrf_client, maria):
+    response = csrf_client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "maria", "password": RIGHT, "csrfmiddlewaretoken": csrf_client.token},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
 
 
 # Password guessing: django-axes counts failures per username and address.
