@@ -1,4 +1,4 @@
-"""Secure by default: response headers, allowed methods, logins."""
+"""Secure by default: response headers, allowed methods, admin query strings, logins."""
 
 import io
 import logging
@@ -112,6 +112,37 @@ def test_the_admin_still_takes_posts_with_that_token(csrf_client, maria):
     )
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+
+
+# A NUL character in an admin query string is refused before it reaches PostgreSQL, which
+# cannot store it in text and failed with a 500 on these changelist filters.
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/articles/article/?q=%00",
+        "/admin/articles/article/?status__exact=%00",
+        "/admin/articles/article/?language=en%00",
+        "/admin/articles/statement/?kind__exact=%00",
+        "/admin/articles/statement/?channel__exact=%00",
+        "/admin/articles/event/?date_precision__exact=%00",
+        "/admin/actors/actor/?country=%00",
+        "/admin/actors/actor/?kind__exact=%00",
+        "/admin/articles/outlet/?country=%00",
+        "/admin/axes/accesslog/?path_info=%00",
+        "/admin/articles/article/?%00=1",
+    ],
+)
+def test_a_nul_character_in_an_admin_query_answers_400(staff_client, url):
+    response = staff_client.get(url)
+    assert response.status_code == 400
+    assert "NUL character" in response.text
+
+
+def test_admin_filters_without_nul_still_work(staff_client, demo):
+    assert staff_client.get("/admin/articles/article/?status__exact=published").status_code == 200
+    assert staff_client.get("/admin/actors/actor/?country=GB").status_code == 200
 
 
 # Password guessing: django-axes counts failures per username and address.
