@@ -16,10 +16,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+# Production is the settings' default; the local server says DEBUG=true.
+run: export DEBUG = true
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
 	@echo "== Test suite on SQLite =="

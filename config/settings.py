@@ -1,15 +1,19 @@
 """Settings for the conflict-reporting archive.
 
-One module, configured by environment variables (see `.env.example`). With no
-variables set it runs locally on an SQLite file; production refuses to start
-without a SECRET_KEY.
+One module, configured by environment variables (see `.env.example`). Production
+is the default: it refuses to start without SECRET_KEY and SITE_URL, and sends
+HSTS and secure cookies. `DEBUG=true` (as `make run` sets) gives a local
+development setup on an SQLite file with no other variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from config.headers import add_security_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,8 +47,8 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
 
 
-# Like healthchecks: development is the default, production sets DEBUG=false.
-DEBUG = env_bool("DEBUG", True)
+# Production is the default; development says DEBUG=true.
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -66,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "axes",
     "actors",
     "articles",
     "search",
@@ -74,6 +79,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.PublicReadOnlyMiddleware",
+    "config.middleware.AdminQueryNulMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,11 +127,23 @@ else:
         "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
     }
 
+# Seconds to wait for a database connection before a page answers 503: a database that
+# is down should not hold every request for psycopg's default 30 seconds.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 2)
+if DATABASE_CONNECT_TIMEOUT < 1:
+    # libpq reads 0 as "wait for ever".
+    raise ImproperlyConfigured("DATABASE_CONNECT_TIMEOUT must be at least 1 second")
+
 if default_db["ENGINE"] == "django.db.backends.postgresql":
+    options = default_db.setdefault("OPTIONS", {})
+    options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
     # Django's own psycopg pool; it requires persistent connections to be off.
     if env_bool("DATABASE_POOL", True):
-        default_db.setdefault("OPTIONS", {})["pool"] = True
+        # `timeout`: how long a request waits for a pooled connection. The health check
+        # lets the pool replace connections broken while the database was away.
+        options["pool"] = {"timeout": DATABASE_CONNECT_TIMEOUT}
         default_db["CONN_MAX_AGE"] = 0
+        default_db["CONN_HEALTH_CHECKS"] = True
     else:
         default_db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
 elif default_db["ENGINE"] == "django.db.backends.sqlite3":
@@ -156,10 +179,28 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Password guessing (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES. Another
+# address can still log in as that user, so an attacker cannot lock an editor out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Name the username and address in the failure log lines: that is what they are for.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -173,24 +214,55 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Static files carry the pages' Content-Security-Policy and Permissions-Policy too.
+WHITENOISE_ADD_HEADERS_FUNCTION = add_security_headers
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 # Public site identity, used in citations, feeds and canonical links.
 SITE_NAME = os.environ.get("SITE_NAME", "Conflict Reporting Archive")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DEBUG is false: the public address, "
+            "e.g. https://archive.example.org"
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, not {SITE_URL!r}")
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS: on in production. HTTPS=false turns off the redirect, HSTS and secure cookies
+# together, for a plain-HTTP test of a production setup (the test suite sets it).
+if "SECURE_COOKIES" in os.environ:
+    raise ImproperlyConfigured("SECURE_COOKIES is replaced by HTTPS (on when DEBUG is false)")
+HTTPS = env_bool("HTTPS", not DEBUG)
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+SECURE_SSL_REDIRECT = HTTPS
+# A load balancer may probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Preloading is a promise to browsers that is slow to take back: the operator opts in.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not SECURE_HSTS_PRELOAD:
+    # check --deploy warns whenever preload is off (security.W021); off is our choice.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Failed logins and lockouts are warnings, shown whatever LOG_LEVEL says.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
