@@ -35,6 +35,36 @@ class ActorQuerySet(models.QuerySet):
             )
         )
 
+    def named(self, text: str) -> "Actor | None":
+        """The actor a reader means by `text`: its slug, else its name, else an alias
+        (case-insensitive). One query; None when nothing matches."""
+        text = text.strip()
+        if not text:
+            return None
+        exact = models.Q(slug=text)
+        by_name = models.Q(name__iexact=text)
+        by_alias = models.Q(aliases__name__iexact=text)
+        return (
+            self.filter(exact | by_name | by_alias)
+            .annotate(
+                preference=models.Case(
+                    models.When(exact, then=0), models.When(by_name, then=1), default=2
+                )
+            )
+            .order_by("preference", "name", "pk")
+            .first()
+        )
+
+    def suggested(self, text: str, *, limit: int = 10):
+        """Actors whose name or an alias contains `text`, names starting with it first."""
+        text = text.strip()
+        matching = self.filter(
+            models.Q(name__icontains=text) | models.Q(aliases__name__icontains=text)
+        ).distinct()
+        return matching.annotate(
+            starts=models.Case(models.When(name__istartswith=text, then=0), default=1)
+        ).order_by("starts", "name", "pk")[:limit]
+
     def people(self):
         return self.filter(kind=Actor.Kind.PERSON)
 

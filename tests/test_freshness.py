@@ -16,16 +16,16 @@ from articles.formats.interchange import archive_export, archive_import
 from articles.models import PublicationStatus, Statement
 from articles.services import actor_merge, records_publish, records_unpublish
 
-from .factories import ActorFactory, ArticleFactory, StatementFactory
+from .factories import ActorFactory, ArticleFactory, OutletFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 PUBLISHED, DRAFT = PublicationStatus.PUBLISHED, PublicationStatus.DRAFT
 
 
-def speaker_options(client) -> str:
-    """The speaker select of the statement list, as sent."""
+def outlet_options(client) -> str:
+    """The outlet select of the statement list, as sent."""
     html = client.get("/statements/").content.decode()
-    start = html.index('<select name="speaker"')
+    start = html.index('<select name="outlet"')
     return html[start : html.index("</select>", start)]
 
 
@@ -44,17 +44,14 @@ def most_quoted(client) -> str:
 def test_publishing_and_unpublishing_show_at_once_in_options_facets_and_home(client):
     speaker = ActorFactory(name="Nadia Quoted")
     statement = StatementFactory(speaker=speaker, status=DRAFT)
-    assert "Nadia Quoted" not in speaker_options(client)
     assert "Nadia Quoted" not in speaker_facet(client)
     assert "Nadia Quoted" not in most_quoted(client)
 
     records_publish(records=Statement.objects.filter(pk=statement.pk))
-    assert "Nadia Quoted" in speaker_options(client)
     assert speaker_facet(client)["Nadia Quoted"] == 1
     assert "Nadia Quoted" in most_quoted(client)
 
     records_unpublish(records=Statement.objects.filter(pk=statement.pk))
-    assert "Nadia Quoted" not in speaker_options(client)
     assert "Nadia Quoted" not in speaker_facet(client)
     assert "Nadia Quoted" not in most_quoted(client)
 
@@ -78,7 +75,9 @@ def test_a_merge_moves_the_counts_to_the_kept_actor(client):
     assert speaker_facet(client) == {"Kept Name": 1, "Dropped Name": 1}
     actor_merge(keep=keep, drop=drop)
     assert speaker_facet(client) == {"Kept Name": 2}
-    assert "Dropped Name" not in speaker_options(client)
+    # The dropped name is now an alias of the kept actor: typing it suggests the kept one.
+    suggested = client.get("/search/actors.json", {"q": "Dropped"}).json()
+    assert suggested == [{"slug": keep.slug, "name": "Kept Name"}]
 
 
 def test_an_import_changes_the_counts(client, demo):
@@ -91,6 +90,21 @@ def test_an_import_changes_the_counts(client, demo):
     archive_import(stream=io.StringIO(json.dumps(data)))
     after = speaker_facet(client)
     assert after.get("Matthew Miller", 0) == before["Matthew Miller"] - 1
+
+
+def test_a_new_outlet_is_offered_at_once(client):
+    StatementFactory()
+    assert "Brand New Outlet" not in outlet_options(client)
+    OutletFactory(name="Brand New Outlet")
+    assert "Brand New Outlet" in outlet_options(client)
+
+
+def test_a_new_actor_is_suggested_at_once(client):
+    assert client.get("/search/actors.json", {"q": "Zainab"}).json() == []
+    actor = ActorFactory(name="Zainab Newname")
+    assert client.get("/search/actors.json", {"q": "Zainab"}).json() == [
+        {"slug": actor.slug, "name": "Zainab Newname"}
+    ]
 
 
 def test_a_deleted_record_leaves_the_counts(client):

@@ -12,6 +12,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -184,21 +185,56 @@ def slug_filter(
     )
 
 
-def actor_filter(
-    field_name: str, label: str, offered: QuerySet, **kwargs
-) -> django_filters.ModelChoiceFilter:
-    """An actor by slug; the select offers `offered`, ordered by name."""
-    return SlugChoiceFilter(
-        field_name=field_name,
-        label=label,
-        queryset=offered.order_by("name"),
-        lookup_queryset=Actor.objects.all(),
-        to_field_name="slug",
-        empty_label="Any",
-        widget=QuickSelect,
-        error_messages={"invalid_choice": "No actor with the slug “%(value)s”."},
-        **kwargs,
-    )
+class ActorInput(forms.TextInput):
+    """A text field for an actor, with suggestions as the reader types.
+
+    `static/js/suggest.js` fills the <datalist> from the suggestions endpoint
+    (`search:actors`); without JavaScript the field takes a name, an alias or a slug.
+    A select of every actor would send thousands of options with every page.
+    """
+
+    input_type = "search"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "dir": "auto", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        listing = f"{attrs.get('id') or name}-suggestions"
+        attrs.update(list=listing, **{"data-suggest": reverse("search:actors")})
+        field = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', field, listing)
+
+
+class ActorField(forms.CharField):
+    """An actor by slug, name or alias (`ActorQuerySet.named`)."""
+
+    widget = ActorInput
+    default_error_messages = {
+        "invalid_choice": "No actor has the slug, name or alias “%(value)s”.",
+    }
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        actor = Actor.objects.named(text) if "\x00" not in text else None
+        if actor is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": text[:100]},
+            )
+        return actor
+
+
+class ActorFilter(django_filters.Filter):
+    field_class = ActorField
+
+
+def actor_filter(field_name: str, label: str, offered=None, **kwargs) -> ActorFilter:
+    """An actor named by slug, name or alias, typed with suggestions."""
+    return ActorFilter(field_name=field_name, lookup_expr="exact", label=label, **kwargs)
 
 
 def public_speakers() -> QuerySet:

@@ -3,10 +3,9 @@ page's section dates."""
 
 from django import forms
 
-from actors.models import Actor
 from search.engine import MAX_QUERY_LENGTH
 
-from ..records.filtering import IsoDateField
+from ..records.filtering import ActorField, IsoDateField
 
 
 class ActorStatementsForm(forms.Form):
@@ -53,20 +52,11 @@ class SearchForm(forms.Form):
     type = forms.ChoiceField(label="Type", choices=TYPE_CHOICES, required=False)
     date_from = IsoDateField(label="From", required=False, help_text="YYYY-MM-DD")
     date_to = IsoDateField(label="To", required=False, help_text="YYYY-MM-DD")
-    actor = forms.SlugField(
+    actor = ActorField(
         label="Actor",
         required=False,
-        help_text="The slug of a speaker or of an actor mentioned, e.g. james-cleverly.",
+        help_text="A speaker or an actor mentioned: a name, e.g. James Cleverly, or its slug.",
     )
-
-    def clean_actor(self):
-        slug = self.cleaned_data["actor"]
-        if not slug:
-            return None
-        actor = Actor.objects.filter(slug=slug).first()
-        if actor is None:
-            raise forms.ValidationError(f"No actor has the slug “{slug}”.")
-        return actor
 
     def clean(self):
         data = super().clean()

@@ -6,10 +6,13 @@ each searched within its public rows.
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
 
+from actors.models import Actor
 from search import engine
 
+from .. import freshness
 from ..records.base import RecordType
 from ..records.registry import RECORD_TYPES
 from .forms import SearchForm
@@ -77,3 +80,25 @@ def search(request):
     context["chosen"] = chosen
     context["skip_actors"] = skip_actors
     return render(request, "search/results.html", context)
+
+
+SUGGESTIONS = 10
+
+
+def actor_suggestions(request):
+    """`/search/actors.json?q=`: up to ten actors whose name or an alias contains `q`.
+
+    What the actor fields of the filters suggest as the reader types (static/js/suggest.js).
+    """
+    text = request.GET.get("q", "").strip()[:100]
+    if len(text) < 2 or "\x00" in text:
+        return JsonResponse([], safe=False)
+    rows = freshness.cached(
+        "actor-suggestions",
+        text.lower(),
+        lambda: [
+            {"slug": actor.slug, "name": actor.name}
+            for actor in Actor.objects.suggested(text, limit=SUGGESTIONS)
+        ],
+    )
+    return JsonResponse(rows, safe=False)

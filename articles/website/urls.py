@@ -40,6 +40,7 @@ actor_patterns = [
 
 search_patterns = [
     path("", search.search, name="results"),
+    path("actors.json", search.actor_suggestions, name="actors"),
 ]
 
 discovery_patterns = [
