@@ -10,28 +10,35 @@ Import runs in one transaction and validates every record with `full_clean()`; t
 invalid record stops it with "record N (kind key): field 'x': message" and nothing is
 written. Importing the same file twice changes nothing the second time: unchanged rows
 are not saved (no new history entries, no new `updated_at`).
+
+Each record type declares its section of the file (`ARCHIVE` in
+`articles/records/<type>.py`, with the field kinds of
+`articles/records/interchange_fields.py`); the one exporter and the one importer here
+read the declarations, so a new field is one line in its type's module.
 """
 
 import datetime
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Model, Prefetch, QuerySet
 
-from actors.models import Actor, Alias, Role
-
-from ..models import (
-    Article,
-    Event,
-    EventParticipant,
-    Outlet,
-    Place,
-    PublicationStatus,
-    Statement,
+from ..records import actors, articles, events, outlets, places, statements
+from ..records.interchange_fields import (
+    ArchiveSection,
+    Date,
+    DecimalString,
+    Digest,
+    Field,
+    Nested,
+    Ref,
+    Refs,
+    Scope,
+    Value,
 )
 
 FORMAT = "conflict-archive"
@@ -39,220 +46,102 @@ VERSION = 1
 CHUNK_SIZE = 2000
 PROGRESS_EVERY = 1000
 
-SECTIONS = ["outlets", "places", "actors", "roles", "articles", "events", "statements"]
-FIELDS = {
-    "outlets": ["slug", "name", "url", "country", "description"],
-    "places": ["slug", "name", "kind", "parent", "latitude", "longitude"],
-    "actors": ["slug", "name", "kind", "country", "parent", "wikidata_id", "description",
-               "aliases"],
-    "roles": ["person", "title", "start_date", "end_date", "organisation"],
-    "articles": ["url", "slug", "title", "outlet", "archive_url", "byline", "published_on",
-                 "language", "summary", "body", "status", "retrieved_at", "mentioned_actors"],
-    "events": ["slug", "title", "kind", "start_date", "end_date", "date_precision", "place",
-               "description", "fatalities", "status", "articles", "participants"],
-    "statements": ["key", "article", "speaker", "on_behalf_of", "text", "kind", "channel",
-                   "said_on", "translation", "source_url", "event", "language", "status",
-                   "mentioned_actors"],
-}  # fmt: skip
-LIST_FIELDS = {"aliases", "mentioned_actors", "articles", "participants"}
-NULLABLE_FIELDS = {
-    "parent", "latitude", "longitude", "end_date", "organisation", "retrieved_at", "place",
-    "fatalities", "on_behalf_of", "event", "said_on",
-}  # fmt: skip
+# The sections in file order: each refers only to the sections before it, or to itself.
+SECTIONS: list[ArchiveSection] = [
+    outlets.ARCHIVE,
+    places.ARCHIVE,
+    actors.ARCHIVE,
+    actors.ROLES_ARCHIVE,
+    articles.ARCHIVE,
+    events.ARCHIVE,
+    statements.ARCHIVE,
+]
+BY_NAME = {section.name: section for section in SECTIONS}
 Progress = Callable[[str], None] | None
+
+
+def digest(*values: str) -> str:
+    """A `Digest` field: the first 24 hex digits of SHA-256 over the values, one a line."""
+    return hashlib.sha256("\n".join(values).encode()).hexdigest()[:24]
 
 
 def statement_key(article_url: str, speaker_slug: str, text: str) -> str:
     """A statement's natural key: a digest of its source article, speaker and text."""
-    digest = hashlib.sha256(f"{article_url}\n{speaker_slug}\n{text}".encode()).hexdigest()
-    return digest[:24]
+    return digest(article_url, speaker_slug, text)
 
 
-def _iso(value: datetime.date | datetime.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def _key_of(section_name: str) -> str:
+    """The field by which other records refer to a record of the section ("slug", "url")."""
+    return BY_NAME[section_name].key[0]
 
 
-def _decimal(value) -> str | None:
-    return str(value) if value is not None else None
+def _own_refs(section: ArchiveSection) -> list[Ref]:
+    """References to the section itself (a parent): set once the whole section exists."""
+    return [f for f in section.fields if isinstance(f, Ref) and f.section == section.name]
 
 
 # Export ---------------------------------------------------------------------------------
 
 
-def _outlets(_filters) -> Iterator[dict]:
-    for outlet in Outlet.objects.order_by("slug").iterator(chunk_size=CHUNK_SIZE):
-        yield {name: getattr(outlet, name) for name in FIELDS["outlets"]}
+def _sort_path(field: Value | Ref) -> str:
+    return f"{field.name}__{_key_of(field.section)}" if isinstance(field, Ref) else field.name
 
 
-def _places(_filters) -> Iterator[dict]:
-    places = Place.objects.select_related("parent").order_by("slug")
-    for place in places.iterator(chunk_size=CHUNK_SIZE):
-        yield {
-            "slug": place.slug,
-            "name": place.name,
-            "kind": place.kind,
-            "parent": place.parent.slug if place.parent_id else None,
-            "latitude": _decimal(place.latitude),
-            "longitude": _decimal(place.longitude),
-        }
+def _prefetch(section: ArchiveSection, field: Refs | Nested, scope: Scope) -> Prefetch:
+    if isinstance(field, Refs):
+        # Only the records this export holds, by key: an event's articles of the period.
+        key = _key_of(field.section)
+        related = BY_NAME[field.section].select(scope).order_by(key).only("pk", key)
+        return Prefetch(field.name, queryset=related)
+    model = section.model._meta.get_field(field.accessor).related_model
+    rows = model.objects.order_by(_sort_path(field.fields[0]))
+    joins = [f.name for f in field.fields if isinstance(f, Ref)]
+    return Prefetch(field.accessor, queryset=rows.select_related(*joins) if joins else rows)
 
 
-def _actors(_filters) -> Iterator[dict]:
-    actors = (
-        Actor.objects.select_related("parent")
-        .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("name")))
-        .order_by("slug")
-    )
-    for actor in actors.iterator(chunk_size=CHUNK_SIZE):
-        yield {
-            "slug": actor.slug,
-            "name": actor.name,
-            "kind": actor.kind,
-            "country": actor.country,
-            "parent": actor.parent.slug if actor.parent_id else None,
-            "wikidata_id": actor.wikidata_id,
-            "description": actor.description,
-            "aliases": [alias.name for alias in actor.aliases.all()],
-        }
+def _queryset(section: ArchiveSection, scope: Scope) -> QuerySet:
+    """The section's rows for the export's options, sorted, with what the fields read."""
+    rows = section.select(scope).order_by(*section.ordering)
+    joins = [field.name for field in section.fields if isinstance(field, Ref)]
+    lists = [field for field in section.fields if isinstance(field, Refs | Nested)]
+    if joins:
+        rows = rows.select_related(*joins)
+    if lists:
+        rows = rows.prefetch_related(*(_prefetch(section, field, scope) for field in lists))
+    return rows
 
 
-def _roles(_filters) -> Iterator[dict]:
-    roles = Role.objects.select_related("person", "organisation").order_by(
-        "person__slug", "start_date", "title"
-    )
-    for role in roles.iterator(chunk_size=CHUNK_SIZE):
-        yield {
-            "person": role.person.slug,
-            "title": role.title,
-            "start_date": _iso(role.start_date),
-            "end_date": _iso(role.end_date),
-            "organisation": role.organisation.slug if role.organisation_id else None,
-        }
+def _dump(field: Field, obj: Model) -> Any:
+    """The value a field has in the file, for one row."""
+    match field:
+        case Value(name):
+            return getattr(obj, name)
+        case Date(name):
+            value = getattr(obj, name)
+            return value.isoformat() if value is not None else None
+        case DecimalString(name):
+            value = getattr(obj, name)
+            return str(value) if value is not None else None
+        case Ref(name, target):
+            related = getattr(obj, name)
+            return getattr(related, _key_of(target)) if related is not None else None
+        case Refs(name, target):
+            return [getattr(related, _key_of(target)) for related in getattr(obj, name).all()]
+        case Nested(fields=fields):
+            rows = getattr(obj, field.accessor).all()
+            if len(fields) == 1:
+                return [_dump(fields[0], row) for row in rows]
+            return [{f.name: _dump(f, row) for f in fields} for row in rows]
+    return None  # a Digest: see _record()
 
 
-def _slugs(actors: Iterable[Actor]) -> list[str]:
-    return sorted(actor.slug for actor in actors)
-
-
-def _article_queryset(filters: dict):
-    articles = Article.objects.between(filters.get("date_from"), filters.get("date_to"))
-    if filters.get("published_only"):
-        articles = articles.published()
-    return articles
-
-
-def _articles(filters: dict) -> Iterator[dict]:
-    articles = (
-        _article_queryset(filters)
-        .select_related("outlet")
-        .prefetch_related("mentioned_actors")
-        .order_by("url")
-    )
-    for article in articles.iterator(chunk_size=CHUNK_SIZE):
-        yield {
-            "url": article.url,
-            "slug": article.slug,
-            "title": article.title,
-            "outlet": article.outlet.slug,
-            "archive_url": article.archive_url,
-            "byline": article.byline,
-            "published_on": _iso(article.published_on),
-            "language": article.language,
-            "summary": article.summary,
-            "body": article.body,
-            "status": article.status,
-            "retrieved_at": _iso(article.retrieved_at),
-            "mentioned_actors": _slugs(article.mentioned_actors.all()),
-        }
-
-
-def _statement_queryset(filters: dict):
-    statements = Statement.objects.filter(article__in=_article_queryset(filters))
-    if filters.get("published_only"):
-        statements = statements.published()
-    return statements
-
-
-def _events(filters: dict) -> Iterator[dict]:
-    events = Event.objects.all()
-    if filters.get("date_from") or filters.get("date_to"):
-        referenced = _statement_queryset(filters).exclude(event=None).values("event_id")
-        events = Event.objects.filter(
-            Q(pk__in=events.between(filters.get("date_from"), filters.get("date_to")))
-            | Q(pk__in=referenced)
-        )
-    if filters.get("published_only"):
-        events = events.published()
-    exported_articles = _article_queryset(filters).order_by("url")
-    events = (
-        events.select_related("place")
-        .prefetch_related(
-            Prefetch("articles", queryset=exported_articles),
-            Prefetch(
-                "participations",
-                queryset=EventParticipant.objects.select_related("actor").order_by("actor__slug"),
-            ),
-        )
-        .order_by("slug")
-    )
-    for event in events.iterator(chunk_size=CHUNK_SIZE):
-        yield {
-            "slug": event.slug,
-            "title": event.title,
-            "kind": event.kind,
-            "start_date": _iso(event.start_date),
-            "end_date": _iso(event.end_date),
-            "date_precision": event.date_precision,
-            "place": event.place.slug if event.place_id else None,
-            "description": event.description,
-            "fatalities": event.fatalities,
-            "status": event.status,
-            "articles": [article.url for article in event.articles.all()],
-            "participants": [
-                {"actor": p.actor.slug, "role": p.role} for p in event.participations.all()
-            ],
-        }
-
-
-def _statements(filters: dict) -> Iterator[dict]:
-    statements = (
-        _statement_queryset(filters)
-        .select_related("article", "speaker", "on_behalf_of", "event")
-        .prefetch_related("mentioned_actors")
-        .order_by("article__url", "speaker__slug", "said_on", "text")
-    )
-    if filters.get("published_only"):
-        # An exported statement may only point to an exported (published) event.
-        statements = statements.filter(Q(event=None) | Q(event__status=PublicationStatus.PUBLISHED))
-    for statement in statements.iterator(chunk_size=CHUNK_SIZE):
-        article, speaker = statement.article.url, statement.speaker.slug
-        yield {
-            "key": statement_key(article, speaker, statement.text),
-            "article": article,
-            "speaker": speaker,
-            "on_behalf_of": statement.on_behalf_of.slug if statement.on_behalf_of_id else None,
-            "text": statement.text,
-            "kind": statement.kind,
-            "channel": statement.channel,
-            "said_on": _iso(statement.said_on),
-            "translation": statement.translation,
-            "source_url": statement.source_url,
-            "event": statement.event.slug if statement.event_id else None,
-            "language": statement.language,
-            "status": statement.status,
-            "mentioned_actors": _slugs(statement.mentioned_actors.all()),
-        }
-
-
-EXPORTERS = {
-    "outlets": _outlets,
-    "places": _places,
-    "actors": _actors,
-    "roles": _roles,
-    "articles": _articles,
-    "events": _events,
-    "statements": _statements,
-}
+def _record(section: ArchiveSection, obj: Model) -> dict:
+    record = {field.name: _dump(field, obj) for field in section.fields}
+    # A digest is of values the file holds, so it is computed once they are written.
+    for field in section.fields:
+        if isinstance(field, Digest):
+            record[field.name] = digest(*(record[name] for name in field.of))
+    return record
 
 
 def archive_export(
@@ -269,22 +158,22 @@ def archive_export(
     choose articles by publication date, their statements, and the events that overlap
     the period or that an exported statement is about. Records are written one at a time.
     """
-    filters = {"published_only": published_only, "date_from": date_from, "date_to": date_to}
+    scope = Scope(published_only=published_only, date_from=date_from, date_to=date_to)
     counts: dict[str, int] = {}
     out.write(f'{{"format": "{FORMAT}", "version": {VERSION}')
     for section in SECTIONS:
-        out.write(f',\n"{section}": [')
+        out.write(f',\n"{section.name}": [')
         count = 0
-        for record in EXPORTERS[section](filters):
+        for obj in _queryset(section, scope).iterator(chunk_size=CHUNK_SIZE):
             out.write(",\n" if count else "\n")
-            out.write(json.dumps(record, ensure_ascii=False))
+            out.write(json.dumps(_record(section, obj), ensure_ascii=False))
             count += 1
             if progress and count % PROGRESS_EVERY == 0:
-                progress(f"{section}: {count} exported")
+                progress(f"{section.name}: {count} exported")
         out.write("\n]" if count else "]")
-        counts[section] = count
+        counts[section.name] = count
         if progress:
-            progress(f"{section}: {count}")
+            progress(f"{section.name}: {count}")
     out.write("\n}\n")
     return counts
 
@@ -308,17 +197,42 @@ def _validation_message(error: ValidationError) -> tuple[str | None, str]:
     return None, " ".join(error.messages)
 
 
-class _Importer:
-    def __init__(self, progress: Progress):
-        self.progress = progress
-        self.counts: dict[str, dict[str, int]] = {}
-        self.outlets = {o.slug: o for o in Outlet.objects.all()}
-        self.places = {p.slug: p for p in Place.objects.all()}
-        self.actors = {a.slug: a for a in Actor.objects.all()}
-        self.articles: dict[str, Article] = {}
-        self.events: dict[str, Event] = {}
+def _attname(model: Model | type[Model], name: str) -> str:
+    return model._meta.get_field(name).attname  # "outlet_id" for the reference "outlet"
 
-    # helpers
+
+def _id(value):
+    """How a value is stored: a referenced record by its id."""
+    return value.pk if isinstance(value, Model) else value
+
+
+def _update(instance: Model, values: dict, *, field: str | None = None) -> bool:
+    """Set the values (references as instances), validate, and tell whether the row needs
+    saving: it is new or a value changed. Errors name `field`, or the model's field."""
+    attnames = [_attname(instance, name) for name in values]
+    before = [getattr(instance, attname) for attname in attnames]
+    for name, value in values.items():
+        setattr(instance, name, value)
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        name, message = _validation_message(error)
+        raise _RecordError(field or name, message) from None
+    return instance._state.adding or before != [getattr(instance, a) for a in attnames]
+
+
+def _set_related(manager, objects: list[Model]) -> None:
+    """Make a many-to-many hold exactly the objects, writing only when it does not."""
+    if set(manager.values_list("pk", flat=True)) != {obj.pk for obj in objects}:
+        manager.set(objects)
+
+
+class _Importer:
+    def __init__(self):
+        self.counts: dict[str, dict[str, int]] = {}
+        # Records of single-key sections by key, as imported or looked up: what references
+        # find without asking the database again.
+        self.known: dict[str, dict[str, Model]] = {section.name: {} for section in SECTIONS}
 
     def count(self, section: str, outcome: str) -> None:
         section_counts = self.counts.setdefault(
@@ -326,269 +240,179 @@ class _Importer:
         )
         section_counts[outcome] += 1
 
-    def ref(self, table: dict, field: str, key, what: str):
+    def find(self, section_name: str, key, field: str, *, required: bool) -> Model | None:
+        """The record a reference names, from the archive or the database."""
+        section = BY_NAME[section_name]
         if key is None or key == "":
+            if required:
+                raise _RecordError(field, "This field cannot be blank.")
             return None
         if not isinstance(key, str):
-            raise _RecordError(field, f"expected the {what}'s key as a string, not {key!r}")
-        if key not in table:
-            raise _RecordError(field, f"no {what} “{key}” in the archive or the database")
-        return table[key]
+            raise _RecordError(field, f"expected the {section.noun}'s key as a string, not {key!r}")
+        known = self.known[section_name]
+        if key not in known:
+            found = section.model.objects.filter(**{section.key[0]: key}).first()
+            if found is None:
+                raise _RecordError(
+                    field, f"no {section.noun} “{key}” in the archive or the database"
+                )
+            known[key] = found
+        return known[key]
 
-    def refs(self, table: dict, field: str, keys, what: str) -> list:
-        return [self.ref(table, field, key, what) for key in keys]
-
-    def save(self, instance, values: dict, section: str, *, exclude=()) -> bool:
-        """Set values, validate, and save only when something changed."""
-        adding = instance._state.adding
-        before = {name: getattr(instance, name) for name in values}
-        for name, value in values.items():
-            setattr(instance, name, value)
+    def existing(self, section: ArchiveSection, key: dict) -> Model | None:
+        """The record with this natural key in the database; None for a new one."""
+        if len(section.key) == 1 and key[section.key[0]] in self.known[section.name]:
+            return self.known[section.name][key[section.key[0]]]
         try:
-            instance.full_clean(exclude=list(exclude))
-        except ValidationError as error:
-            raise _RecordError(*_validation_message(error)) from None
-        changed = adding or any(getattr(instance, name) != before[name] for name in values)
+            return section.model.objects.filter(**key).first()
+        except (ValidationError, ValueError, TypeError):
+            return None  # not a valid key, so not in the database: full_clean() says why
+
+    def nested_row(self, field: Nested, item) -> dict:
+        """One row of a nested list as model values: {"actor": <Actor>, "role": "target"}."""
+        if len(field.fields) == 1:
+            item = {field.fields[0].name: item}
+        elif not isinstance(item, dict) or set(item) != {f.name for f in field.fields}:
+            shape = ", ".join(f'"{f.name}": …' for f in field.fields)
+            raise _RecordError(field.name, f"expected {{{shape}}}")
+        return {
+            f.name: (
+                self.find(f.section, item[f.name], field.name, required=True)
+                if isinstance(f, Ref)
+                else item[f.name]
+            )
+            for f in field.fields
+        }
+
+    def replace_rows(self, instance: Model, field: Nested, rows: list[dict]) -> None:
+        """Make the record's nested rows those of the file, saving only what changed."""
+        manager = getattr(instance, field.accessor)
+        first = field.fields[0].name
+        key = _attname(manager.model, first)
+        wanted = {_id(row[first]): row for row in rows}
+        existing = {getattr(row, key): row for row in manager.all()}
+        for row_key, row in existing.items():
+            if row_key not in wanted:
+                row.delete()
+        for row_key, values in wanted.items():
+            row = existing.get(row_key) or manager.model(**{manager.field.name: instance})
+            if _update(row, values, field=field.name):
+                row.save()
+
+    def resolve(self, section: ArchiveSection, r: dict) -> tuple[dict, list]:
+        """The record's model values (references found), and the lists to set after saving."""
+        values: dict[str, Any] = {}
+        lists: list[tuple[Refs | Nested, list]] = []
+        for field in section.fields:
+            match field:
+                case Ref(name, target) if target != section.name:
+                    required = not section.model._meta.get_field(name).null
+                    values[name] = self.find(target, r[name], name, required=required)
+                case Refs(name, target):
+                    found = [self.find(target, key, name, required=True) for key in r[name]]
+                    lists.append((field, found))
+                case Nested(name):
+                    lists.append((field, [self.nested_row(field, item) for item in r[name]]))
+                case Value(name) | Date(name) | DecimalString(name):
+                    values[name] = r[name]  # as in the file: full_clean() converts it
+                case Digest():
+                    pass  # checked below, once the references it covers are found
+                case Ref():
+                    pass  # a reference to the section itself: link()
+        for field in section.fields:
+            if isinstance(field, Digest):
+                self.check_digest(field, r)
+        return values, lists
+
+    def load(self, section: ArchiveSection, r: dict) -> None:
+        """Create or update one record; its references to its own section come in link()."""
+        values, lists = self.resolve(section, r)
+        key = {name: values.pop(name) for name in section.key}
+        instance = self.existing(section, key) or section.model()
+        for name, value in key.items():
+            setattr(instance, name, value)  # references as the instances found: no query
+        adding = instance._state.adding
+        changed = _update(instance, values)
         if changed:
             instance.save()
-        self.count(section, "created" if adding else ("updated" if changed else "unchanged"))
-        return changed
+        self.count(section.name, "created" if adding else ("updated" if changed else "unchanged"))
+        if len(section.key) == 1:
+            self.known[section.name][r[section.key[0]]] = instance
+        for field, items in lists:
+            if isinstance(field, Refs):
+                _set_related(getattr(instance, field.name), items)
+            else:
+                self.replace_rows(instance, field, items)
 
-    def resave(self, instance) -> None:
-        try:
-            instance.full_clean()
-        except ValidationError as error:
-            raise _RecordError(*_validation_message(error)) from None
-        instance.save()
-
-    def set_m2m(self, manager, objects: list) -> None:
-        wanted = {obj.pk for obj in objects}
-        if set(manager.values_list("pk", flat=True)) != wanted:
-            manager.set(objects)
-
-    # sections
-
-    def outlet(self, r: dict) -> None:
-        outlet = self.outlets.get(r["slug"]) or Outlet(slug=r["slug"])
-        values = {name: r[name] for name in FIELDS["outlets"] if name != "slug"}
-        self.save(outlet, values, "outlets")
-        self.outlets[outlet.slug] = outlet
-
-    def place(self, r: dict) -> None:
-        place = self.places.get(r["slug"]) or Place(slug=r["slug"])
-        values = {"name": r["name"], "kind": r["kind"]}
-        values.update(latitude=r["latitude"], longitude=r["longitude"])
-        if place._state.adding:
-            values["parent_id"] = None
-        self.save(place, values, "places")
-        self.places[place.slug] = place
-
-    def place_parent(self, r: dict) -> None:
-        place = self.places[r["slug"]]
-        parent = self.ref(self.places, "parent", r["parent"], "place")
-        if place.parent_id != (parent.pk if parent else None):
-            place.parent = parent
-            self.resave(place)
-
-    def actor(self, r: dict) -> None:
-        actor = self.actors.get(r["slug"]) or Actor(slug=r["slug"])
+    def link(self, section: ArchiveSection, r: dict) -> None:
+        """Second pass: set the record's references to its own section (its parent)."""
+        instance = self.known[section.name][r[section.key[0]]]
         values = {
-            name: r[name] for name in ("name", "kind", "country", "wikidata_id", "description")
+            field.name: self.find(section.name, r[field.name], field.name, required=False)
+            for field in _own_refs(section)
         }
-        if actor._state.adding:
-            values["parent_id"] = None
-        self.save(actor, values, "actors")
-        self.actors[actor.slug] = actor
-        if not isinstance(r["aliases"], list):
-            raise _RecordError("aliases", "expected a list of names")
-        existing = {alias.name: alias for alias in actor.aliases.all()}
-        for name in r["aliases"]:
-            if name not in existing:
-                alias = Alias(actor=actor, name=name)
-                try:
-                    alias.full_clean()
-                except ValidationError as error:
-                    raise _RecordError("aliases", _validation_message(error)[1]) from None
-                alias.save()
-        for name, alias in existing.items():
-            if name not in r["aliases"]:
-                alias.delete()
+        if any(
+            getattr(instance, _attname(instance, name)) != _id(value)
+            for name, value in values.items()
+        ) and _update(instance, values):
+            instance.save()
 
-    def actor_parent(self, r: dict) -> None:
-        actor = self.actors[r["slug"]]
-        parent = self.ref(self.actors, "parent", r["parent"], "actor")
-        if actor.parent_id != (parent.pk if parent else None):
-            actor.parent = parent
-            self.resave(actor)
-
-    def role(self, r: dict) -> None:
-        person = self.ref(self.actors, "person", r["person"], "actor")
-        if person is None:
-            raise _RecordError("person", "This field cannot be blank.")
-        role = (
-            Role.objects.filter(person=person, title=r["title"], start_date=r["start_date"]).first()
-            if _is_date(r["start_date"])
-            else None
-        )
-        role = role or Role(person=person, title=r["title"], start_date=r["start_date"])
-        organisation = self.ref(self.actors, "organisation", r["organisation"], "actor")
-        values = {
-            "end_date": r["end_date"],
-            "organisation_id": organisation.pk if organisation else None,
-        }
-        self.save(role, values, "roles")
-
-    def article(self, r: dict) -> None:
-        outlet = self.ref(self.outlets, "outlet", r["outlet"], "outlet")
-        article = Article.objects.filter(url=r["url"]).first() or Article(url=r["url"])
-        values = {
-            name: r[name]
-            for name in FIELDS["articles"]
-            if name not in ("url", "outlet", "mentioned_actors")
-        }
-        values["outlet_id"] = outlet.pk if outlet else None
-        self.save(article, values, "articles")
-        self.articles[article.url] = article
-        mentioned = self.refs(self.actors, "mentioned_actors", r["mentioned_actors"], "actor")
-        self.set_m2m(article.mentioned_actors, mentioned)
-
-    def event(self, r: dict) -> None:
-        place = self.ref(self.places, "place", r["place"], "place")
-        event = Event.objects.filter(slug=r["slug"]).first() or Event(slug=r["slug"])
-        values = {
-            name: r[name]
-            for name in FIELDS["events"]
-            if name not in ("slug", "place", "articles", "participants")
-        }
-        values["place_id"] = place.pk if place else None
-        self.save(event, values, "events")
-        self.events[event.slug] = event
-        articles = [self._article(url, "articles") for url in r["articles"]]
-        self.set_m2m(event.articles, articles)
-        wanted = {}
-        for participant in r["participants"]:
-            if not isinstance(participant, dict) or set(participant) != {"actor", "role"}:
-                raise _RecordError("participants", 'expected {"actor": slug, "role": role}')
-            actor = self.ref(self.actors, "participants", participant["actor"], "actor")
-            wanted[actor.pk] = participant["role"]
-        existing = {p.actor_id: p for p in event.participations.all()}
-        for actor_id, participation in existing.items():
-            if actor_id not in wanted:
-                participation.delete()
-        for actor_id, role in wanted.items():
-            participation = existing.get(actor_id) or EventParticipant(
-                event=event, actor_id=actor_id
-            )
-            if participation._state.adding or participation.role != role:
-                participation.role = role
-                try:
-                    participation.full_clean()
-                except ValidationError as error:
-                    raise _RecordError("participants", _validation_message(error)[1]) from None
-                participation.save()
-
-    def _article(self, url, field: str) -> Article:
-        if url in self.articles:
-            return self.articles[url]
-        article = Article.objects.filter(url=url).first() if isinstance(url, str) else None
-        if article is None:
-            raise _RecordError(field, f"no article with the URL “{url}”")
-        self.articles[url] = article
-        return article
-
-    def _event(self, slug) -> Event | None:
-        if slug is None:
-            return None
-        if slug not in self.events:
-            event = Event.objects.filter(slug=slug).first() if isinstance(slug, str) else None
-            if event is None:
-                raise _RecordError("event", f"no event “{slug}”")
-            self.events[slug] = event
-        return self.events[slug]
-
-    def statement(self, r: dict) -> None:
-        if r["article"] is None:
-            raise _RecordError("article", "This field cannot be blank.")
-        article = self._article(r["article"], "article")
-        speaker = self.ref(self.actors, "speaker", r["speaker"], "actor")
-        if speaker is None:
-            raise _RecordError("speaker", "This field cannot be blank.")
-        if not isinstance(r["text"], str):
-            raise _RecordError("text", "expected a string")
-        key = statement_key(article.url, speaker.slug, r["text"])
-        if r["key"] not in (None, "", key):
+    def check_digest(self, field: Digest, r: dict) -> None:
+        """A digest given in the file must match the fields it is of."""
+        for name in field.of:
+            if not isinstance(r[name], str):
+                raise _RecordError(name, "expected a string")
+        expected = digest(*(r[name] for name in field.of))
+        if r[field.name] not in (None, "", expected):
+            of = ", ".join(field.of[:-1]) + " and " + field.of[-1]
             raise _RecordError(
-                "key", f"“{r['key']}” does not match the article, speaker and text ({key})"
+                field.name, f"“{r[field.name]}” does not match the {of} ({expected})"
             )
-        statement = Statement.objects.filter(
-            article=article, speaker=speaker, text=r["text"]
-        ).first() or Statement(article=article, speaker=speaker, text=r["text"])
-        behalf = self.ref(self.actors, "on_behalf_of", r["on_behalf_of"], "actor")
-        event = self._event(r["event"])
-        values = {
-            name: r[name]
-            for name in ("kind", "channel", "said_on", "translation", "source_url", "language")
-        }
-        values.update(
-            status=r["status"],
-            on_behalf_of_id=behalf.pk if behalf else None,
-            event_id=event.pk if event else None,
-        )
-        if values["said_on"] is None:
-            values["said_on"] = article.published_on
-        self.save(statement, values, "statements")
-        mentioned = self.refs(self.actors, "mentioned_actors", r["mentioned_actors"], "actor")
-        self.set_m2m(statement.mentioned_actors, mentioned)
 
 
-def _is_date(value) -> bool:
-    try:
-        datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return True
+def _missing(section: ArchiveSection, field: Field):
+    """The value of a field that a record leaves out."""
+    if isinstance(field, Refs | Nested):
+        return []
+    if isinstance(field, Value) and not section.model._meta.get_field(field.name).null:
+        return ""
+    return None
 
 
-def _label(section: str, record: Any) -> str:
-    kind = section.removesuffix("s")
+def _check_shape(section: ArchiveSection, record) -> None:
+    """An object with the section's fields (those left out are filled in), lists as lists,
+    a key of one field as a string."""
     if not isinstance(record, dict):
-        return kind
-    if section == "statements":
-        key = record.get("key") or f"{record.get('article')} by {record.get('speaker')}"
-    elif section == "roles":
-        key = f"{record.get('person')}: {record.get('title')} from {record.get('start_date')}"
-    elif section == "articles":
-        key = record.get("url")
-    else:
-        key = record.get("slug")
-    return f"{kind} {key}"
+        raise _RecordError(None, "expected an object")
+    names = [field.name for field in section.fields]
+    unknown = sorted(set(record) - set(names))
+    if unknown:
+        raise _RecordError(unknown[0], f"not a field of {section.name}")
+    for field in section.fields:
+        if field.name not in record:
+            record[field.name] = _missing(section, field)
+        elif isinstance(field, Refs | Nested) and not isinstance(record[field.name], list):
+            raise _RecordError(field.name, "expected a list")
+    key = section.key[0]
+    if len(section.key) == 1 and not isinstance(record[key], str | None):
+        raise _RecordError(key, "expected a string")  # as references to it are
 
 
-def _records(data: dict, section: str) -> list[dict]:
-    records = data.get(section, [])
-    if not isinstance(records, list):
-        raise ArchiveError(f"“{section}” must be a list of records")
-    checked = []
+def _each(section: ArchiveSection, records: list, step, progress: Progress = None) -> None:
+    """step(section, record) for each record; an error names the record and the field."""
     for number, record in enumerate(records, start=1):
-        where = f"record {number} ({_label(section, record)})"
-        if not isinstance(record, dict):
-            raise ArchiveError(f"{where}: expected an object")
-        unknown = sorted(set(record) - set(FIELDS[section]))
-        if unknown:
-            raise ArchiveError(f"{where}: field '{unknown[0]}': not a field of {section}")
-        for name in FIELDS[section]:
-            if name not in record:
-                record[name] = (
-                    [] if name in LIST_FIELDS else (None if name in NULLABLE_FIELDS else "")
-                )
-            elif name in LIST_FIELDS and not isinstance(record[name], list):
-                raise ArchiveError(f"{where}: field '{name}': expected a list")
-        checked.append(record)
-    return checked
+        try:
+            step(section, record)
+        except _RecordError as error:
+            where = f"record {number} ({section.describe(record)})"
+            field = f"field '{error.field}': " if error.field else ""
+            raise ArchiveError(f"{where}: {field}{error.message}") from None
+        if progress and number % PROGRESS_EVERY == 0:
+            progress(f"{section.name}: {number} of {len(records)}")
 
 
-def archive_read(stream: IO[str]) -> dict:
-    """Parse and check the envelope of an archive file."""
+def archive_read(stream: IO[str]) -> dict[str, list]:
+    """Parse and check an archive file: its envelope and the shape of every record."""
     try:
         data = json.load(stream)
     except json.JSONDecodeError as error:
@@ -600,10 +424,16 @@ def archive_read(stream: IO[str]) -> dict:
             f"archive version {data.get('version')!r} is not supported: this program reads "
             f"version {VERSION}"
         )
-    unknown = sorted(set(data) - {"format", "version", *SECTIONS})
+    unknown = sorted(set(data) - {"format", "version", *BY_NAME})
     if unknown:
         raise ArchiveError(f"unknown section “{unknown[0]}”")
-    return data
+    records = {}
+    for section in SECTIONS:
+        records[section.name] = data.get(section.name, [])
+        if not isinstance(records[section.name], list):
+            raise ArchiveError(f"“{section.name}” must be a list of records")
+        _each(section, records[section.name], _check_shape)
+    return records
 
 
 @transaction.atomic
@@ -613,28 +443,10 @@ def archive_import(*, stream: IO[str], progress: Progress = None) -> dict[str, d
     Raises ArchiveError, naming the record and the field, when any record is invalid;
     the transaction is then rolled back and nothing is written.
     """
-    data = archive_read(stream)
-    importer = _Importer(progress)
-    steps = [
-        ("outlets", importer.outlet),
-        ("places", importer.place),
-        ("places", importer.place_parent),
-        ("actors", importer.actor),
-        ("actors", importer.actor_parent),
-        ("roles", importer.role),
-        ("articles", importer.article),
-        ("events", importer.event),
-        ("statements", importer.statement),
-    ]
-    records = {section: _records(data, section) for section in SECTIONS}
-    for section, step in steps:
-        for number, record in enumerate(records[section], start=1):
-            try:
-                step(record)
-            except _RecordError as error:
-                where = f"record {number} ({_label(section, record)})"
-                field = f"field '{error.field}': " if error.field else ""
-                raise ArchiveError(f"{where}: {field}{error.message}") from None
-            if progress and number % PROGRESS_EVERY == 0:
-                progress(f"{section}: {number} of {len(records[section])}")
+    records = archive_read(stream)
+    importer = _Importer()
+    for section in SECTIONS:
+        _each(section, records[section.name], importer.load, progress)
+        if _own_refs(section):
+            _each(section, records[section.name], importer.link, progress)
     return importer.counts

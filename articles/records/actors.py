@@ -8,13 +8,14 @@ from django.core.validators import RegexValidator
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from actors.models import Actor
+from actors.models import Actor, Role
 
 from ..links import path_for, permalink
 from ..models import Statement
 from .base import Citation, FeedEntry, RecordType
 from .facets import count_by
 from .filtering import ListFilterForm, ListFilterSet, choice_filter, sort_filter, text_filter
+from .interchange_fields import ArchiveSection, Date, Nested, Ref, Value
 
 
 def public() -> QuerySet:
@@ -178,4 +179,38 @@ RECORD = RecordType(
     open_graph=open_graph,
     sitemap_fields=("slug", "updated_at"),
     search_title="name",
+)
+
+
+ARCHIVE = ArchiveSection(
+    name="actors",
+    model=Actor,
+    key=("slug",),
+    fields=(
+        Value("slug"),
+        Value("name"),
+        Value("kind"),
+        Value("country"),
+        Ref("parent", "actors"),
+        Value("wikidata_id"),
+        Value("description"),
+        Nested("aliases", fields=(Value("name"),)),
+    ),
+)
+
+# Roles are no record type of their own (their person's page shows them), but the
+# archive carries them as a section.
+ROLES_ARCHIVE = ArchiveSection(
+    name="roles",
+    model=Role,
+    key=("person", "title", "start_date"),
+    fields=(
+        Ref("person", "actors"),
+        Value("title"),
+        Date("start_date"),
+        Date("end_date"),
+        Ref("organisation", "actors"),
+    ),
+    order=("person__slug", "start_date", "title"),
+    label=lambda r: f"{r.get('person')}: {r.get('title')} from {r.get('start_date')}",
 )

@@ -22,6 +22,7 @@ from .filtering import (
     sort_filter,
     text_filter,
 )
+from .interchange_fields import ArchiveSection, Date, Ref, Refs, Scope, Value
 
 
 def public() -> QuerySet:
@@ -154,4 +155,33 @@ RECORD = RecordType(
     open_graph=open_graph,
     sitemap_fields=("slug", "updated_at"),
     search_title="title",
+)
+
+
+def archive_rows(scope: Scope) -> QuerySet:
+    """The articles published in the period, drafts included unless published-only."""
+    rows = Article.objects.between(scope.date_from, scope.date_to)
+    return rows.published() if scope.published_only else rows
+
+
+ARCHIVE = ArchiveSection(
+    name="articles",
+    model=Article,
+    key=("url",),
+    fields=(
+        Value("url"),
+        Value("slug"),
+        Value("title"),
+        Ref("outlet", "outlets"),
+        Value("archive_url"),
+        Value("byline"),
+        Date("published_on"),
+        Value("language"),
+        Value("summary"),
+        Value("body"),
+        Value("status"),
+        Date("retrieved_at"),
+        Refs("mentioned_actors", "actors"),
+    ),
+    rows=archive_rows,
 )

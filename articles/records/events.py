@@ -4,14 +4,14 @@ formats know about them."""
 import datetime
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from actors.models import Actor
 
 from ..dates import format_period, iso_date
 from ..links import path_for, permalink
 from ..models import Event, Place
-from . import actors
+from . import actors, statements
 from .base import Citation, FeedEntry, RecordType, iso, midnight
 from .facets import count_by, count_by_year
 from .filtering import (
@@ -25,6 +25,7 @@ from .filtering import (
     sort_filter,
     text_filter,
 )
+from .interchange_fields import ArchiveSection, Date, Nested, Ref, Refs, Scope, Value
 
 
 def public() -> QuerySet:
@@ -198,4 +199,42 @@ RECORD = RecordType(
     open_graph=open_graph,
     sitemap_fields=("slug", "updated_at"),
     search_title="title",
+)
+
+
+def archive_rows(scope: Scope) -> QuerySet:
+    """With dates: the events overlapping the period and those an exported statement is
+    about, so that no exported statement points to a missing event."""
+    rows = Event.objects.all()
+    if scope.date_from or scope.date_to:
+        about = statements.archive_rows(scope).exclude(event=None).values("event_id")
+        rows = Event.objects.filter(
+            Q(pk__in=rows.between(scope.date_from, scope.date_to)) | Q(pk__in=about)
+        )
+    return rows.published() if scope.published_only else rows
+
+
+ARCHIVE = ArchiveSection(
+    name="events",
+    model=Event,
+    key=("slug",),
+    fields=(
+        Value("slug"),
+        Value("title"),
+        Value("kind"),
+        Date("start_date"),
+        Date("end_date"),
+        Value("date_precision"),
+        Ref("place", "places"),
+        Value("description"),
+        Value("fatalities"),
+        Value("status"),
+        Refs("articles", "articles"),
+        Nested(
+            "participants",
+            related="participations",
+            fields=(Ref("actor", "actors"), Value("role")),
+        ),
+    ),
+    rows=archive_rows,
 )

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from ..models import Outlet
 from .base import RecordType
+from .interchange_fields import ArchiveSection, Value
 
 
 def public() -> QuerySet:
@@ -16,4 +17,11 @@ RECORD = RecordType(
     noun=("outlet", "outlets"),
     public=public,
     sitemap_fields=("slug", "updated_at"),
+)
+
+ARCHIVE = ArchiveSection(
+    name="outlets",
+    model=Outlet,
+    key=("slug",),
+    fields=(Value("slug"), Value("name"), Value("url"), Value("country"), Value("description")),
 )

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from ..models import Place
 from .base import RecordType
+from .interchange_fields import ArchiveSection, DecimalString, Ref, Value
 
 
 def public() -> QuerySet:
@@ -16,4 +17,18 @@ RECORD = RecordType(
     noun=("place", "places"),
     public=public,
     sitemap_fields=("slug",),
+)
+
+ARCHIVE = ArchiveSection(
+    name="places",
+    model=Place,
+    key=("slug",),
+    fields=(
+        Value("slug"),
+        Value("name"),
+        Value("kind"),
+        Ref("parent", "places"),
+        DecimalString("latitude"),
+        DecimalString("longitude"),
+    ),
 )

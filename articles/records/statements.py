@@ -1,13 +1,13 @@
 """Statements: who said what, where. Everything the pages and formats know about them."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.text import Truncator
 
 from actors.models import Actor
 
 from ..dates import format_date
 from ..links import path_for, permalink
-from ..models import Outlet, Statement
+from ..models import Outlet, PublicationStatus, Statement
 from . import actors, articles
 from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
 from .facets import count_by, count_by_year
@@ -24,6 +24,7 @@ from .filtering import (
     sort_filter,
     text_filter,
 )
+from .interchange_fields import ArchiveSection, Date, Digest, Ref, Refs, Scope, Value
 
 
 def public() -> QuerySet:
@@ -205,4 +206,39 @@ RECORD = RecordType(
     open_graph=open_graph,
     sitemap_fields=("pk", "updated_at"),
     search_title="text",
+)
+
+
+def archive_rows(scope: Scope) -> QuerySet:
+    """The statements of the exported articles. Published-only leaves out drafts and the
+    statements about a draft event: an exported statement never points to a draft."""
+    rows = Statement.objects.filter(article__in=articles.archive_rows(scope))
+    if scope.published_only:
+        rows = rows.published().filter(Q(event=None) | Q(event__status=PublicationStatus.PUBLISHED))
+    return rows
+
+
+ARCHIVE = ArchiveSection(
+    name="statements",
+    model=Statement,
+    key=("article", "speaker", "text"),
+    fields=(
+        Digest("key", of=("article", "speaker", "text")),
+        Ref("article", "articles"),
+        Ref("speaker", "actors"),
+        Ref("on_behalf_of", "actors"),
+        Value("text"),
+        Value("kind"),
+        Value("channel"),
+        Date("said_on"),
+        Value("translation"),
+        Value("source_url"),
+        Ref("event", "events"),
+        Value("language"),
+        Value("status"),
+        Refs("mentioned_actors", "actors"),
+    ),
+    order=("article__url", "speaker__slug", "said_on", "text"),
+    rows=archive_rows,
+    label=lambda r: r.get("key") or f"{r.get('article')} by {r.get('speaker')}",
 )
