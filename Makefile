@@ -49,3 +49,11 @@ format: install
 # Refresh the README's screenshots (docs/screenshots/*.png) from the demo archive.
 screenshots: install
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/test_browser_reader.py -k screenshots
+
+# Benchmarks (docs/benchmarks.md): build or reuse the archive, measure the pages in
+# process on SQLite and PostgreSQL, gunicorn against Datasette over HTTP, write the
+# tables. A million statements by default; e.g. BENCH_ARGS="--only sqlite --rounds 5".
+BENCH_ARGS ?=
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
