@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.dateformat import format as date_format
@@ -113,16 +113,78 @@ def build_chips(request: HttpRequest, filterset) -> list[Chip]:
 
 
 class ArchivePaginator(Paginator):
-    """Counts a list once per generation of the archive and filtered query.
+    """Pages of a list, read once per generation of the archive and filtered query.
 
-    On a large archive the count of a list costs more than its page; it changes only
-    when records do (articles/freshness.py).
+    On a large archive the count of a list costs more than its page, and both change
+    only when records do (articles/freshness.py): the count and each page's rows are
+    computed once per generation and served from the shared cache after that. A deep
+    page does not make the database skip its way down from the top: every
+    `BOUNDARY_EVERY` rows the sort key is remembered (one pass over the sort index,
+    once per generation), and a deep page seeks to the nearest one.
     """
+
+    BOUNDARY_EVERY = 1000
+    DEEP = 5000  # rows above a page before it seeks instead of skipping
+
+    def _key(self):
+        return self.object_list.query.sql_with_params()
 
     @cached_property
     def count(self) -> int:
         rows = self.object_list
-        return freshness.cached("count", rows.query.sql_with_params(), rows.count)
+        return freshness.cached("count", self._key(), rows.count)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = freshness.cached("page", (self._key(), bottom, top), lambda: self._rows(bottom, top))
+        return self._get_page(rows, number, self)
+
+    def _rows(self, bottom: int, top: int) -> list:
+        rows = self.object_list
+        ordering = _ordering(rows)
+        if bottom < self.DEEP or ordering is None:
+            return list(rows[bottom:top])
+        boundaries = freshness.cached("boundaries", self._key(), lambda: _boundaries(rows))
+        index = bottom // self.BOUNDARY_EVERY
+        if index == 0 or index > len(boundaries):
+            return list(rows[bottom:top])
+        after = _after(ordering, boundaries[index - 1])
+        skip = bottom - index * self.BOUNDARY_EVERY
+        return list(rows.filter(after)[skip : skip + (top - bottom)])
+
+
+def _ordering(rows: QuerySet) -> list[tuple[str, bool]] | None:
+    """The list's sort as (field, descending) pairs, or None when it cannot seek."""
+    fields = []
+    for name in rows.query.order_by:
+        if not isinstance(name, str) or "__" in name or name.startswith("?"):
+            return None
+        fields.append((name.lstrip("-"), name.startswith("-")))
+    return fields if fields and fields[-1][0] in ("pk", "id") else None
+
+
+def _boundaries(rows: QuerySet) -> list[tuple]:
+    """The sort key of every `BOUNDARY_EVERY`th row, in order: one pass over the list."""
+    names = [name for name, _ in _ordering(rows)]
+    every = ArchivePaginator.BOUNDARY_EVERY
+    found = []
+    keys = rows.prefetch_related(None).values_list(*names).iterator(chunk_size=10_000)
+    for number, key in enumerate(keys, start=1):
+        if number % every == 0:
+            found.append(key)
+    return found
+
+
+def _after(ordering: list[tuple[str, bool]], key: tuple) -> Q:
+    """Rows that sort after `key`: a lexicographic comparison on the sort fields."""
+    condition = Q()
+    for position, (name, descending) in enumerate(ordering):
+        equal = {field: key[i] for i, (field, _) in enumerate(ordering[:position])}
+        beyond = {f"{name}__{'lt' if descending else 'gt'}": key[position]}
+        condition |= Q(**equal, **beyond)
+    return condition
 
 
 def paginate(request: HttpRequest, queryset: QuerySet) -> tuple[Paginator, Page | None, str, int]:
