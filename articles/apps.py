@@ -13,35 +13,34 @@ def _advance_generation(sender, using=None, **kwargs):
         freshness.advance(using=using)
 
 
+# Every model whose rows the public pages show, and their many-to-many links: a write to
+# any of them moves the archive's generation.
+ARCHIVE_MODELS = (
+    "actors.Actor", "actors.Alias", "actors.Role", "articles.Outlet", "articles.Place",
+    "articles.Article", "articles.Statement", "articles.Event", "articles.EventParticipant",
+    "articles.Correction",
+)  # fmt: skip
+ARCHIVE_LINKS = (
+    ("articles.Article", "mentioned_actors"),
+    ("articles.Statement", "mentioned_actors"),
+    ("articles.Event", "articles"),
+)
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles, statements and events"
 
     def ready(self):
-        from actors.models import Actor, Alias, Role
+        from django.apps import apps
 
-        from .models import (
-            Article,
-            Correction,
-            Event,
-            EventParticipant,
-            Outlet,
-            Place,
-            Statement,
-        )
-
-        for model in (
-            Actor, Alias, Role, Outlet, Place, Article, Statement, Event, EventParticipant,
-            Correction,
-        ):  # fmt: skip
+        for label in ARCHIVE_MODELS:
+            model = apps.get_model(label)
             uid = f"archive_generation_{model._meta.label_lower}"
             post_save.connect(_advance_generation, sender=model, dispatch_uid=f"{uid}_save")
             post_delete.connect(_advance_generation, sender=model, dispatch_uid=f"{uid}_delete")
-        for through in (
-            Article.mentioned_actors.through,
-            Statement.mentioned_actors.through,
-            Event.articles.through,
-        ):
+        for label, field in ARCHIVE_LINKS:
+            through = getattr(apps.get_model(label), field).through
             m2m_changed.connect(
                 _advance_generation, sender=through, dispatch_uid=f"archive_generation_{through}"
             )

@@ -12,14 +12,13 @@ from actors.models import Actor, Role
 
 from ..links import path_for, permalink
 from ..models import Statement
+from . import filtering as f
 from .base import Citation, FeedEntry, RecordType
 from .facets import count_by
-from .filtering import ListFilterForm, ListFilterSet, choice_filter, sort_filter, text_filter
 from .interchange_fields import ArchiveSection, Date, Nested, Ref, Value
 
-
-def public() -> QuerySet:
-    return Actor.objects.all()
+# The public rows: every public surface starts here and only narrows.
+public = Actor.objects.all
 
 
 def published_statement_count() -> Coalesce:
@@ -45,15 +44,15 @@ def most_quoted() -> QuerySet:
     return listing().filter(statement_count__gt=0).order_by("-statement_count", "name")
 
 
-class ActorFilter(ListFilterSet):
+class ActorFilter(f.ListFilterSet):
     # `statement_count` is annotated by the list view's base queryset.
     SORTS = {
         "name": ("Name", ("name", "pk")),
         "most_quoted": ("Most quoted", ("-statement_count", "name", "pk")),
     }
 
-    q = text_filter("Name or alias")
-    kind = choice_filter("kind", "Kind", Actor.Kind.choices, "kind of actor")
+    q = f.text_filter("Name or alias")
+    kind = f.choice_filter("kind", "Kind", Actor.Kind.choices, "kind of actor")
     country = django_filters.CharFilter(
         field_name="country",
         lookup_expr="exact",
@@ -67,12 +66,12 @@ class ActorFilter(ListFilterSet):
         ],
         widget=forms.TextInput(attrs={"size": 4, "maxlength": 2, "autocapitalize": "characters"}),
     )
-    sort = sort_filter(SORTS)
+    sort = f.sort_filter(SORTS)
 
     class Meta:
         model = Actor
         fields: list[str] = []
-        form = ListFilterForm
+        form = f.ListFilterForm
 
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(country=value.upper())

@@ -9,50 +9,36 @@ from actors.models import Actor
 from ..links import path_for, permalink
 from ..models import Article, Outlet
 from . import actors
+from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
 from .facets import count_by, count_by_year
-from .filtering import (
-    ListFilterForm,
-    ListFilterSet,
-    actor_filter,
-    date_filter,
-    language_filter,
-    public_article_actors,
-    slug_filter,
-    sort_filter,
-    text_filter,
-)
 from .interchange_fields import ArchiveSection, Date, Ref, Refs, Scope, Value
 
+# The public rows: every public surface starts here and only narrows.
+public = Article.objects.published
 
-def public() -> QuerySet:
-    return Article.objects.published()
 
-
-class ArticleFilter(ListFilterSet):
+class ArticleFilter(f.ListFilterSet):
     SORTS = {
         "-date": ("Newest first", ("-published_on", "title", "pk")),
         "date": ("Oldest first", ("published_on", "title", "pk")),
         "title": ("Title", ("title", "pk")),
     }
 
-    q = text_filter("Words")
-    date_from = date_filter("published_on", "gte", "Published from")
-    date_to = date_filter("published_on", "lte", "Published until")
-    actor = actor_filter(
-        "mentioned_actors",
-        "Actor (mentioned or speaking)",
-        public_article_actors(),
-        method="filter_actor",
+    q = f.text_filter("Words")
+    date_from = f.date_filter("published_on", "gte", "Published from")
+    date_to = f.date_filter("published_on", "lte", "Published until")
+    actor = f.actor_filter(
+        "mentioned_actors", "Actor (mentioned or speaking)", method="filter_actor"
     )
-    outlet = slug_filter("outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
-    language = language_filter()
-    sort = sort_filter(SORTS)
+    outlet = f.slug_filter("outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
+    language = f.language_filter()
+    sort = f.sort_filter(SORTS)
 
     class Meta:
         model = Article
         fields: list[str] = []
-        form = ListFilterForm
+        form = f.ListFilterForm
 
     def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
         return queryset.involving(value)

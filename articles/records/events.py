@@ -12,52 +12,39 @@ from ..dates import format_period, iso_date
 from ..links import path_for, permalink
 from ..models import Event, Place
 from . import actors, statements
+from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight
 from .facets import count_by, count_by_year
-from .filtering import (
-    ListFilterForm,
-    ListFilterSet,
-    actor_filter,
-    choice_filter,
-    date_filter,
-    public_participants,
-    slug_filter,
-    sort_filter,
-    text_filter,
-)
 from .interchange_fields import ArchiveSection, Date, Nested, Ref, Refs, Scope, Value
 
+# The public rows: every public surface starts here and only narrows.
+public = Event.objects.published
 
-def public() -> QuerySet:
-    return Event.objects.published()
 
-
-class EventFilter(ListFilterSet):
+class EventFilter(f.ListFilterSet):
     SORTS = {
         "-date": ("Newest first", ("-start_date", "title", "pk")),
         "date": ("Oldest first", ("start_date", "title", "pk")),
     }
 
-    q = text_filter("Words")
-    date_from = date_filter("start_date", "gte", "From", method="filter_date_from")
-    date_to = date_filter("end_date", "lte", "Until", method="filter_date_to")
-    actor = actor_filter(
-        "participants", "Participant", public_participants(), method="filter_actor"
-    )
-    kind = choice_filter("kind", "Kind", Event.Kind.choices, "kind of event")
-    place = slug_filter(
+    q = f.text_filter("Words")
+    date_from = f.date_filter("start_date", "gte", "From", method="filter_date_from")
+    date_to = f.date_filter("end_date", "lte", "Until", method="filter_date_to")
+    actor = f.actor_filter("participants", "Participant", method="filter_actor")
+    kind = f.choice_filter("kind", "Kind", Event.Kind.choices, "kind of event")
+    place = f.slug_filter(
         "place",
         "Place (or inside it)",
         Place.objects.order_by("name"),
         "place",
         method="filter_place",
     )
-    sort = sort_filter(SORTS)
+    sort = f.sort_filter(SORTS)
 
     class Meta:
         model = Event
         fields: list[str] = []
-        form = ListFilterForm
+        form = f.ListFilterForm
 
     # Events overlapping the range, not only those starting in it.
     def filter_date_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:

@@ -10,7 +10,7 @@ the list pages show them as they are.
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
@@ -22,7 +22,6 @@ from search.engine import filter_text
 
 from .. import freshness
 from ..dates import INVALID_DATE_MESSAGE, ISO_FORMAT
-from ..models import Article, Event, EventParticipant, Statement
 
 ISO_DATE = [ISO_FORMAT]
 DATE_ERRORS = {"invalid": INVALID_DATE_MESSAGE}
@@ -232,37 +231,9 @@ class ActorFilter(django_filters.Filter):
     field_class = ActorField
 
 
-def actor_filter(field_name: str, label: str, offered=None, **kwargs) -> ActorFilter:
+def actor_filter(field_name: str, label: str, **kwargs) -> ActorFilter:
     """An actor named by slug, name or alias, typed with suggestions."""
     return ActorFilter(field_name=field_name, lookup_expr="exact", label=label, **kwargs)
-
-
-def public_speakers() -> QuerySet:
-    return Actor.objects.filter(pk__in=Statement.objects.published().values("speaker_id"))
-
-
-def public_statement_actors() -> QuerySet:
-    """Speakers of public statements and the actors those statements are about."""
-    about = Statement.mentioned_actors.through.objects.filter(
-        statement__in=Statement.objects.published()
-    ).values("actor_id")
-    return Actor.objects.filter(Q(pk__in=public_speakers().values("pk")) | Q(pk__in=about))
-
-
-def public_article_actors() -> QuerySet:
-    """Actors mentioned in public articles or speaking in them."""
-    mentioned = Article.mentioned_actors.through.objects.filter(
-        article__in=Article.objects.published()
-    ).values("actor_id")
-    return Actor.objects.filter(Q(pk__in=mentioned) | Q(pk__in=public_speakers().values("pk")))
-
-
-def public_participants() -> QuerySet:
-    return Actor.objects.filter(
-        pk__in=EventParticipant.objects.filter(event__in=Event.objects.published()).values(
-            "actor_id"
-        )
-    )
 
 
 def choice_filter(field_name: str, label: str, choices, noun: str) -> django_filters.ChoiceFilter:

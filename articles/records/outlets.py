@@ -1,14 +1,11 @@
 """Outlets: who published the articles. Outlets carry no publication status."""
 
-from django.db.models import QuerySet
-
 from ..models import Outlet
 from .base import RecordType
 from .interchange_fields import ArchiveSection, Value
 
-
-def public() -> QuerySet:
-    return Outlet.objects.all()
+# The public rows: every public surface starts here and only narrows.
+public = Outlet.objects.all
 
 
 RECORD = RecordType(

@@ -1,14 +1,11 @@
 """Places: where events happened, nested (site › city › region › country)."""
 
-from django.db.models import QuerySet
-
 from ..models import Place
 from .base import RecordType
 from .interchange_fields import ArchiveSection, DecimalString, Ref, Value
 
-
-def public() -> QuerySet:
-    return Place.objects.all()
+# The public rows: every public surface starts here and only narrows.
+public = Place.objects.all
 
 
 RECORD = RecordType(

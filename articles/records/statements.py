@@ -9,51 +9,36 @@ from ..dates import format_date
 from ..links import path_for, permalink
 from ..models import Outlet, PublicationStatus, Statement
 from . import actors, articles
+from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
 from .facets import count_by, count_by_year
-from .filtering import (
-    ListFilterForm,
-    ListFilterSet,
-    actor_filter,
-    choice_filter,
-    date_filter,
-    language_filter,
-    public_speakers,
-    public_statement_actors,
-    slug_filter,
-    sort_filter,
-    text_filter,
-)
 from .interchange_fields import ArchiveSection, Date, Digest, Ref, Refs, Scope, Value
 
+# The public rows: every public surface starts here and only narrows.
+public = Statement.objects.published
 
-def public() -> QuerySet:
-    return Statement.objects.published()
 
-
-class StatementFilter(ListFilterSet):
+class StatementFilter(f.ListFilterSet):
     SORTS = {
         "-date": ("Newest first", ("-said_on", "-pk")),
         "date": ("Oldest first", ("said_on", "pk")),
     }
 
-    q = text_filter("Words")
-    date_from = date_filter("said_on", "gte", "Said from")
-    date_to = date_filter("said_on", "lte", "Said until")
-    speaker = actor_filter("speaker", "Speaker", public_speakers())
-    actor = actor_filter(
-        "speaker", "Actor (speaker or about)", public_statement_actors(), method="filter_actor"
-    )
-    kind = choice_filter("kind", "Kind", Statement.Kind.choices, "kind of statement")
-    channel = choice_filter("channel", "Channel", Statement.Channel.choices, "channel")
-    outlet = slug_filter("article__outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
-    language = language_filter()
-    sort = sort_filter(SORTS)
+    q = f.text_filter("Words")
+    date_from = f.date_filter("said_on", "gte", "Said from")
+    date_to = f.date_filter("said_on", "lte", "Said until")
+    speaker = f.actor_filter("speaker", "Speaker")
+    actor = f.actor_filter("speaker", "Actor (speaker or about)", method="filter_actor")
+    kind = f.choice_filter("kind", "Kind", Statement.Kind.choices, "kind of statement")
+    channel = f.choice_filter("channel", "Channel", Statement.Channel.choices, "channel")
+    outlet = f.slug_filter("article__outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
+    language = f.language_filter()
+    sort = f.sort_filter(SORTS)
 
     class Meta:
         model = Statement
         fields: list[str] = []
-        form = ListFilterForm
+        form = f.ListFilterForm
 
     def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
         return queryset.involving(value)
