@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 # PostgreSQL for the second test run; pytest-django creates and drops test_<name>.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/archive
+# Redis beside PostgreSQL, as production pairs them; the tests empty this database number.
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/9
 PYTEST_ARGS ?=
 
 .PHONY: run test install lint format screenshots
@@ -27,8 +29,16 @@ test: install
 	@echo "== Test suite on SQLite =="
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 	@if $(PY) scripts/postgres_reachable.py "$(TEST_DATABASE_URL)"; then \
-		echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) =="; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(PY) -m pytest $(PYTEST_ARGS); \
+		if $(PY) -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).ping()" "$(TEST_CACHE_URL)" 2>/dev/null; then \
+			cache="$(TEST_CACHE_URL)"; \
+		elif [ -n "$$REQUIRE_REDIS" ]; then \
+			echo "!! Redis at $(TEST_CACHE_URL) is not reachable and REQUIRE_REDIS is set: failing."; \
+			exit 1; \
+		else \
+			cache=""; echo "!! No Redis at $(TEST_CACHE_URL): the PostgreSQL run uses the local cache."; \
+		fi; \
+		echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL)), cache: $${cache:-local memory} =="; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" CACHE_URL="$$cache" $(PY) -m pytest $(PYTEST_ARGS); \
 	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
 		echo "!! PostgreSQL at $(TEST_DATABASE_URL) is not reachable and REQUIRE_POSTGRES is set: failing."; \
 		exit 1; \
