@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 
+from .. import freshness
 from ..models import DatePrecision
 from ..records import articles as article_records
 from ..records import events as event_records
@@ -95,6 +96,11 @@ def years_with_records() -> list[YearSummary]:
 
 
 def records_per_day(start: datetime.date, end: datetime.date) -> Counter:
+    """`count_per_day()` for the period, computed once per generation of the archive."""
+    return freshness.cached("per-day", (start, end), lambda: count_per_day(start, end))
+
+
+def count_per_day(start: datetime.date, end: datetime.date) -> Counter:
     """How many public statements, articles and day-precise events fall on each day.
 
     Three queries for any period: one per kind of record.
@@ -158,7 +164,12 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
 
 
 def _first_n(queryset: QuerySet) -> tuple[list, bool]:
-    rows = list(queryset[: DATE_PAGE_LIMIT + 1])
+    """The first rows of a period, read once per generation of the archive."""
+    rows = freshness.cached(
+        "period-rows",
+        queryset.query.sql_with_params(),
+        lambda: list(queryset[: DATE_PAGE_LIMIT + 1]),
+    )
     return rows[:DATE_PAGE_LIMIT], len(rows) > DATE_PAGE_LIMIT
 
 
@@ -228,7 +239,8 @@ def date_page(
 
 
 def index_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "dates/index.html", {"years": years_with_records()})
+    years = freshness.cached("years", (), years_with_records)
+    return render(request, "dates/index.html", {"years": years})
 
 
 def year_view(request: HttpRequest, year: str) -> HttpResponse:

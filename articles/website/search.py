@@ -5,7 +5,6 @@ each searched within its public rows.
 """
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -16,9 +15,15 @@ from .. import freshness
 from ..records.base import RecordType
 from ..records.registry import RECORD_TYPES
 from .forms import SearchForm
+from .lists import ArchivePaginator
 
 PREVIEW_SIZE = 5  # results per type when no type is chosen
 SEARCHED = {key: record for key, record in RECORD_TYPES.items() if record.search_title}
+
+
+def _first(rows, size: int):
+    """A function reading the first `size` rows (bound now, run when the cache misses)."""
+    return lambda: list(rows[:size])
 
 
 def _base(record: RecordType, actor, start, end):
@@ -64,15 +69,22 @@ def search(request):
         ranked = engine.rank(_base(record, actor, start, end), q)
         group = {"type": name, "heading": record.noun[1].capitalize()}
         if chosen == name:
-            page = Paginator(ranked, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-            group.update(count=page.paginator.count, page_obj=page)
+            # Counts and pages read once per generation of the archive (lists.py).
+            paginator = ArchivePaginator(ranked, settings.PAGE_SIZE)
+            page = paginator.get_page(request.GET.get("page"))
+            group.update(count=paginator.count, page_obj=page)
             objects = list(page.object_list)
         else:
-            group["count"] = ranked.count()
+            key = ranked.query.sql_with_params()
+            group["count"] = freshness.cached("search-count", key, ranked.count)
             if chosen:  # another type is chosen: its count only
                 context["groups"].append(group)
                 continue
-            objects = list(ranked[:PREVIEW_SIZE]) if group["count"] else []
+            objects = (
+                freshness.cached("search-preview", key, _first(ranked, PREVIEW_SIZE))
+                if group["count"]
+                else []
+            )
         _attach_highlights(objects, record, q)
         group["results"] = objects
         context["groups"].append(group)
