@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.routers.PrimaryForEditorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "config.middleware.PublicReadOnlyMiddleware",
@@ -134,25 +135,43 @@ if DATABASE_CONNECT_TIMEOUT < 1:
     # libpq reads 0 as "wait for ever".
     raise ImproperlyConfigured("DATABASE_CONNECT_TIMEOUT must be at least 1 second")
 
-if default_db["ENGINE"] == "django.db.backends.postgresql":
-    options = default_db.setdefault("OPTIONS", {})
-    options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
-    # Django's own psycopg pool; it requires persistent connections to be off.
-    if env_bool("DATABASE_POOL", True):
-        # `timeout`: how long a request waits for a pooled connection. The health check
-        # lets the pool replace connections broken while the database was away.
-        options["pool"] = {"timeout": DATABASE_CONNECT_TIMEOUT}
-        default_db["CONN_MAX_AGE"] = 0
-        default_db["CONN_HEALTH_CHECKS"] = True
-    else:
-        default_db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
-elif default_db["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the dev server and a management command share the file.
-    default_db.setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
-    )
 
-DATABASES = {"default": default_db}
+def _connection_options(database: dict) -> dict:
+    """The pool, timeouts and SQLite pragmas every connection of the archive uses."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+        # Django's own psycopg pool; it requires persistent connections to be off.
+        if env_bool("DATABASE_POOL", True):
+            # `timeout`: how long a request waits for a pooled connection. The health
+            # check lets the pool replace connections broken while the database was away.
+            options["pool"] = {"timeout": DATABASE_CONNECT_TIMEOUT}
+            database["CONN_MAX_AGE"] = 0
+            database["CONN_HEALTH_CHECKS"] = True
+        else:
+            database["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL and a busy timeout let the dev server and a command share the file.
+        database.setdefault("OPTIONS", {}).update(
+            {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+        )
+    return database
+
+
+DATABASES = {"default": _connection_options(default_db)}
+
+# Read replicas (PostgreSQL): public reads go to them, the admin, every write and every
+# read inside a write transaction to the primary (config/routers.py).
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    try:
+        _replica = dj_database_url.parse(_url)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS: not a database URL: {exc}") from None
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{_number}"] = _connection_options(_replica)
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 
 # The shared cache: Redis when CACHE_URL names one (several workers and machines share
 # one truth), else this process's memory (one `make run` process). Cached counts are
