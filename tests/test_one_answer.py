@@ -172,3 +172,10 @@ def test_the_navigation_links_the_dates_index_and_it_lists_years_with_counts(cli
     content = index.content.decode()
     assert f'href="{reverse("articles:year", args=["2021"])}"' in content
     assert f'href="{reverse("articles:year", args=["2023"])}"' in content
+
+
+def test_export_archive_reads_dates_as_the_pages_do():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Enter a date as YYYY-MM-DD, for example 2023-10-28."):
+        call_command("export_archive", "--date-from", "28/10/2023", stdout=io.StringIO())

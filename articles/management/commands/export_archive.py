@@ -2,14 +2,15 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.dates import parse_iso_date
 from articles.formats.interchange import archive_export
 
 
 def iso_date(value: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{value!r} is not a date: use YYYY-MM-DD") from None
+        return parse_iso_date(value)
+    except ValueError as error:
+        raise CommandError(f"{value!r}: {error}") from None
 
 
 class Command(BaseCommand):
