@@ -27,6 +27,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Model, Prefetch, QuerySet
 
+from .. import freshness
 from ..records import actors, articles, events, outlets, places, statements
 from ..records.interchange_fields import (
     ArchiveSection,
@@ -437,6 +438,7 @@ def archive_read(stream: IO[str]) -> dict[str, list]:
 
 
 @transaction.atomic
+@freshness.bulk()  # one move of the archive's generation, not one per row
 def archive_import(*, stream: IO[str], progress: Progress = None) -> dict[str, dict[str, int]]:
     """Import an archive file in one transaction; return created/updated/unchanged counts.
 
