@@ -233,3 +233,15 @@ def test_export_links_keep_the_filters_and_drop_the_page():
     assert 'href="?speaker=james-cleverly&amp;format=json"' in html
     assert 'href="?speaker=james-cleverly&amp;format=atom"' in html
     assert "Download these statements" in html
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_would_run_as_formulas_are_written_as_text(start):
+    statement = StatementFactory(
+        speaker=RoleFactory().person, translation=f'{start}HYPERLINK("http://evil")'
+    )
+    (row,) = csv_rows(export(Statement.objects.published(), "statements", "csv"))
+    assert row["translation"] == f'\'{start}HYPERLINK("http://evil")'
+    assert row["id"] == str(statement.pk)  # numbers are left alone
+    data = json.loads(body(export(Statement.objects.published(), "statements", "json")))
+    assert data[0]["translation"] == f'{start}HYPERLINK("http://evil")'  # JSON unchanged

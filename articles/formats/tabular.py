@@ -38,11 +38,22 @@ class _Echo:
         return value
 
 
+# Characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    """A text cell a spreadsheet will not run: a leading apostrophe before a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def stream_csv(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
     writer = csv.DictWriter(_Echo(), fieldnames=record.column_names)
     yield writer.writeheader()
     for row in rows(queryset, record=record):
-        yield writer.writerow(row)
+        yield writer.writerow({name: _inert(value) for name, value in row.items()})
 
 
 def stream_json(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
