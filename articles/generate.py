@@ -140,7 +140,9 @@ def archive_generate(
                         channel=rng.choice(Statement.Channel.values),
                         said_on=article.published_on,
                         event=rng.choice(events) if rng.random() < 0.3 else None,
-                        status=status(),
+                        status=(statement_status := status()),
+                        is_public=statement_status == PublicationStatus.PUBLISHED
+                        and article.status == PublicationStatus.PUBLISHED,
                     )
                 )
         Statement.objects.bulk_create(rows, batch_size=BATCH)

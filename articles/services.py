@@ -178,6 +178,12 @@ def _records_set_status(*, records: QuerySet, status: str, user: AbstractBaseUse
             row.version += 1
     if rows:
         bulk_update_with_history(rows, model, fields, default_user=user)
+        # Which statements are public follows from the new statuses (Statement.is_public).
+        changed = [row.pk for row in rows]
+        if model is Article:
+            Statement.objects.filter(article__in=changed).sync_public()
+        elif model is Statement:
+            Statement.objects.filter(pk__in=changed).sync_public()
         freshness.advance()
     return len(rows)
 
