@@ -32,7 +32,6 @@ import json
 import math
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -312,13 +311,22 @@ def nearest_rank(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def abbreviate(sql: str, limit: int = 110) -> str:
-    """SQL on one line, the column list of the outer SELECT elided, cut at `limit`."""
+def abbreviate(sql: str, limit: int = 200) -> str:
+    """SQL on one line, short enough for a table: table names off the columns, joins as
+    `⋈ table`, a long column list elided, and the GROUP BY / ORDER BY / LIMIT kept."""
     text = " ".join(sql.replace('"', "").split())
+    text = re.sub(r"\b[a-z_]+\.([a-z_]+)\b", r"\1", text)
+    text = re.sub(r"(?:INNER|LEFT OUTER) JOIN (\w+)(?: \w+)? ON \([^()]*\)", r"⋈ \1", text)
     match = re.match(r"(SELECT (?:DISTINCT )?)(.*?)( FROM .*)", text)
     if match and len(match.group(2)) > 40:
-        text = match.group(1) + "…" + match.group(3)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        text = match.group(1) + match.group(2)[:20] + "…" + match.group(3)
+    if len(text) <= limit:
+        return text
+    ends = [text.rfind(word) for word in (" GROUP BY ", " ORDER BY ", " LIMIT ")]
+    cut = min((i for i in ends if i > len(text) // 2), default=-1)
+    tail = text[cut:] if cut > 0 else ""
+    tail = tail if len(tail) <= 60 else tail[:59] + "…"
+    return text[: limit - len(tail) - 2] + " …" + tail
 
 
 def replay(queries, repeat: int = 3) -> dict:
@@ -399,10 +407,20 @@ def measure(client: Client, name: str, url: str, rounds: int, budget: float) -> 
 # -- CSV export, one fresh process per measurement --------------------------------------
 
 
+def peak_rss_kib() -> int:
+    """This process's peak resident memory (VmHWM). Not getrusage's ru_maxrss: Linux
+    carries that across exec, so a child started from a large parent reports the
+    parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def csv_child(url: str) -> dict:
     """Stream one export through the test client and discard it; rows, time and memory."""
     client = Client()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_before = peak_rss_kib()
     started = time.perf_counter()
     response = client.get(url, HTTP_HOST=HOST)
     lines = size = 0
@@ -424,7 +442,7 @@ def csv_child(url: str) -> dict:
         "rows_per_s": round(rows / elapsed) if elapsed else 0,
         "megabytes": round(size / 1e6, 1),
         "rss_before_mb": round(rss_before / 1024, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(peak_rss_kib() / 1024, 1),
     }
 
 

@@ -3,11 +3,12 @@
 For SQLite (`--sqlite PATH`) and PostgreSQL (`--postgres URL`, the database is created
 with psql if missing):
 
-1. builds the archive when the database holds fewer than `--statements` statements:
-   `manage.py migrate`, `load_demo`, `generate_archive --statements N --seed 7`, each
-   timed; and, when no article has 50 statements (the generator writes 10 per article),
-   `generate_archive --statements 500 --seed 8 --per-article 50`, so that the page
-   table has the tracker's "article with 50 statements";
+1. migrates the database (a reused archive gets the schema of the code measured),
+   builds the archive when it holds no statements (`load_demo`, `generate_archive
+   --statements N --seed 7`), and when no article has 50 statements (the generator
+   writes 10 per article) adds `generate_archive --statements 500 --seed 8
+   --per-article 50`, so that the page table has the tracker's "article with 50
+   statements"; each step timed;
 2. runs the in-process page table (bench/pages.py) on it;
 3. on SQLite, unless `--skip-http`, gunicorn against Datasette over HTTP
    (bench/http_bench.py);
@@ -56,17 +57,13 @@ DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/bench"
 DEFAULT_SQLITE = BENCH / "data" / "archive.sqlite3"
 
 COUNTS = """
-from django.db import connection
 from django.db.models import Count
-try:
-    from articles.models import Statement
-    total = Statement.objects.count()
-    longest = (
-        Statement.objects.order_by().values("article_id").annotate(n=Count("pk"))
-        .order_by("-n").values_list("n", flat=True).first()
-    ) or 0
-except Exception:
-    total = longest = 0
+from articles.models import Statement
+total = Statement.objects.count()
+longest = (
+    Statement.objects.order_by().values("article_id").annotate(n=Count("pk"))
+    .order_by("-n").values_list("n", flat=True).first()
+) or 0
 print(total, longest)
 """
 
@@ -113,15 +110,16 @@ def timed(steps: list, env: dict, *args: str) -> None:
 
 def build(env: dict, statements: int) -> dict:
     """The archive at the given size: reused when it is there, built when not."""
-    total, longest = counts(env)
     steps: list = []
+    # Always, first: a reused archive gets the schema of the code being measured.
+    timed(steps, env, "migrate", "--no-input")
+    total, longest = counts(env)
+    if 0 < total < statements:
+        raise SystemExit(
+            f"The database holds {total:,} statements, fewer than {statements:,}: give "
+            "an empty database (or --statements at most that) rather than add to it."
+        )
     if total < statements:
-        if total:
-            raise SystemExit(
-                f"The database holds {total:,} statements, fewer than {statements:,}: give "
-                "an empty database (or --statements at most that) rather than add to it."
-            )
-        timed(steps, env, "migrate", "--no-input")
         timed(steps, env, "load_demo")
         timed(steps, env, "generate_archive", "--statements", str(statements), "--seed", str(SEED))
         total, longest = counts(env)
@@ -329,11 +327,8 @@ def section(result: dict, info: dict, command: str) -> str:
     s = pages["samples"]
     title = "SQLite" if database == "sqlite" else "PostgreSQL"
     archive = result["archive"]
-    built = (
-        "built here: "
-        + "; ".join(f"`{step['command']}` {step['seconds']:,} s" for step in archive["built"])
-        if archive["built"]
-        else "reused as it was"
+    built = "prepared with " + "; ".join(
+        f"`{step['command']}` ({step['seconds']:,} s)" for step in archive["built"]
     )
     lines = [
         f"<!-- bench:{database}:begin -->",
@@ -442,20 +437,29 @@ def main() -> None:
     parser.add_argument("--page-budget", type=float, default=0, help="See pages.py.")
     parser.add_argument("--duration", type=int, default=10, help="Seconds per wrk run.")
     parser.add_argument("--no-docs", action="store_true", help="Leave docs/benchmarks.md.")
+    parser.add_argument(
+        "--rewrite",
+        action="store_true",
+        help="Measure nothing: write the docs again from the last run's bench/results/.",
+    )
     args = parser.parse_args()
     command = "bench/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     targets = {"sqlite": str(args.sqlite.resolve()), "postgres": args.postgres}
     databases = [args.only] if args.only else ["sqlite", "postgres"]
+    sections = {}
+    if args.rewrite:
+        for database in databases:
+            result = json.loads((RESULTS / f"{database}-run.json").read_text())
+            sections[database] = section(result, result["info"], result["command"])
     info = {
         "date": datetime.datetime.now(datetime.UTC).strftime("%d %B %Y, %H:%M UTC"),
         "git": git_state(),
         "machine": machine(args.postgres if "postgres" in databases else None),
     }
-    sections = {}
-    for database in databases:
+    for database in [] if args.rewrite else databases:
         started = time.perf_counter()
         result = measure(database, targets[database], args)
-        result["seconds"] = round(time.perf_counter() - started)
+        result.update(seconds=round(time.perf_counter() - started), info=info, command=command)
         (RESULTS / f"{database}-run.json").write_text(json.dumps(result, indent=2, default=str))
         sections[database] = section(result, info, command)
         log(f"{database}: measured in {result['seconds']} s")
