@@ -6,7 +6,6 @@ Each function returned here runs exactly one aggregate query on the filtered row
 from collections.abc import Callable
 
 from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
 
 from .base import FacetRows
 
@@ -44,24 +43,33 @@ def count_by(
     return facet
 
 
+def count_per_year(queryset: QuerySet, date_field: str) -> dict[int, int]:
+    """How many rows fall in each year of `date_field`: one GROUP BY query.
+
+    It groups by the date itself, which the date indexes give in order, and adds the days
+    up per year here: extracting the year in SQL would call a function on every row (on
+    SQLite, a Python function: seconds on a million rows).
+    """
+    years: dict[int, int] = {}
+    rows = _plain(queryset).values_list(date_field).annotate(n=Count("pk")).order_by()
+    for day, count in rows:
+        if day is not None:
+            years[day.year] = years.get(day.year, 0) + count
+    return years
+
+
 def count_by_year(date_field: str) -> Callable[[QuerySet], FacetRows]:
     """Counts per year, newest first; each links to that year as a date range."""
 
     def facet(queryset: QuerySet) -> FacetRows:
-        rows = (
-            _plain(queryset)
-            .annotate(year=ExtractYear(date_field))
-            .values("year")
-            .annotate(n=Count("pk"))
-            .order_by("-year")
-        )
+        years = count_per_year(queryset, date_field)
         return [
             (
-                str(row["year"]),
-                {"date_from": f"{row['year']:04d}-01-01", "date_to": f"{row['year']:04d}-12-31"},
-                row["n"],
+                str(year),
+                {"date_from": f"{year:04d}-01-01", "date_to": f"{year:04d}-12-31"},
+                years[year],
             )
-            for row in rows
+            for year in sorted(years, reverse=True)
         ]
 
     return facet

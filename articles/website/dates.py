@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from ..models import DatePrecision
 from ..records import articles as article_records
 from ..records import events as event_records
 from ..records import statements as statement_records
+from ..records.facets import count_per_year
 
 DATE_PAGE_LIMIT = 50
 WEEKDAYS = [(calendar.day_name[i], calendar.day_abbr[i]) for i in range(7)]
@@ -63,26 +63,15 @@ class YearSummary:
     events: int
 
 
-def _count_per_year(queryset: QuerySet, date_field: str) -> dict[int, int]:
-    """How many rows fall in each year of `date_field`: one GROUP BY query."""
-    rows = (
-        queryset.order_by()
-        .annotate(year=ExtractYear(date_field))
-        .values("year")
-        .annotate(n=Count("pk"))
-    )
-    return {row["year"]: row["n"] for row in rows}
-
-
 def years_with_records() -> list[YearSummary]:
     """Every year with public statements, articles or events, newest first.
 
     Three queries whatever the number of years: one per kind of record. An event counts
     in the year it starts, whatever its date precision, as the events' year facet does.
     """
-    statements = _count_per_year(statement_records.public(), "said_on")
-    articles = _count_per_year(article_records.public(), "published_on")
-    events = _count_per_year(event_records.public(), "start_date")
+    statements = count_per_year(statement_records.public(), "said_on")
+    articles = count_per_year(article_records.public(), "published_on")
+    events = count_per_year(event_records.public(), "start_date")
     return [
         YearSummary(
             year=year,
