@@ -470,6 +470,9 @@ class Statement(models.Model):
                 condition=Q(is_public=True),
                 name="statement_public_kind_idx",
             ),
+            models.Index(
+                fields=["channel"], condition=Q(is_public=True), name="statement_public_channel_idx"
+            ),
             # and the outlet facet and an article's statements.
             models.Index(
                 fields=["article"], condition=Q(is_public=True), name="statement_public_article_idx"

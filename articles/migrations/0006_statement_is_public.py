@@ -46,4 +46,8 @@ class Migration(migrations.Migration):
             model_name='statement',
             index=models.Index(condition=models.Q(('is_public', True)), fields=['article'], name='statement_public_article_idx'),
         ),
+        migrations.AddIndex(
+            model_name='statement',
+            index=models.Index(condition=models.Q(('is_public', True)), fields=['channel'], name='statement_public_channel_idx'),
+        ),
     ]
