@@ -1,0 +1,59 @@
+"""Nothing unpublished reaches a public surface: a crawl of every export, feed, sitemap,
+search and list with drafts present finds none of their words."""
+
+import re
+
+import pytest
+
+from articles.models import PublicationStatus
+
+from .factories import ActorFactory, ArticleFactory, EventFactory, StatementFactory
+
+pytestmark = pytest.mark.django_db
+DRAFT = PublicationStatus.DRAFT
+SECRET = "zqxsecret"
+
+
+@pytest.fixture
+def archive_with_drafts():
+    speaker = ActorFactory(name="Open Speaker")
+    public_article = ArticleFactory(title="Open report", body="Open words said here.")
+    public = StatementFactory(article=public_article, speaker=speaker, text="Open words")
+    draft_event = EventFactory(title=f"{SECRET} operation", slug=f"{SECRET}-event", status=DRAFT)
+    public.event = draft_event  # a public statement about a draft event
+    public.save()
+    draft_article = ArticleFactory(
+        title=f"{SECRET} report", slug=f"{SECRET}-article", body=f"{SECRET} words.", status=DRAFT
+    )
+    StatementFactory(article=draft_article, speaker=speaker, text=f"{SECRET} words.")
+    StatementFactory(
+        article=public_article, speaker=speaker, text="said here", status=DRAFT
+    ).mentioned_actors.add(ActorFactory(name=f"{SECRET} mentioned"))
+    return speaker, public
+
+
+def content(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def test_no_public_surface_shows_a_draft(client, archive_with_drafts):
+    speaker, public = archive_with_drafts
+    paths = ["/", "/feeds/statements/", f"/actors/{speaker.slug}/feed/", "/dates/",
+             "/dates/2023/", "/search/?q=report", "/search/?q=words",
+             public.get_absolute_url(), public.article.get_absolute_url()]  # fmt: skip
+    for listing in ("/statements/", "/articles/", "/events/"):
+        paths.append(listing)
+        paths += [f"{listing}?format={fmt}" for fmt in ("csv", "json", "atom")]
+    sitemap = client.get("/sitemap.xml").content.decode()
+    paths += [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>([^<]+)", sitemap)]
+    seen = 0
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert SECRET not in content(response), path
+        seen += 1
+    assert seen > 20
+    # The crawl reads what is public: the public statement is in its exports.
+    assert "Open words" in content(client.get("/statements/?format=csv"))
