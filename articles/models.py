@@ -212,6 +212,12 @@ class ArticleQuerySet(models.QuerySet):
     def by_outlet(self, outlet: "Outlet"):
         return self.filter(outlet=outlet)
 
+    def mentioning(self, actor: Actor):
+        """Articles whose editors marked the actor as mentioned."""
+        return self.filter(
+            pk__in=Article.mentioned_actors.through.objects.filter(actor=actor).values("article_id")
+        )
+
     def for_listing(self):
         return self.select_related("outlet")
 

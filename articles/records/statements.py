@@ -7,7 +7,7 @@ from actors.models import Actor
 
 from ..dates import format_date
 from ..links import path_for, permalink
-from ..models import Outlet, PublicationStatus, Statement
+from ..models import Event, Outlet, Statement
 from . import actors, articles
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
@@ -199,7 +199,7 @@ def archive_rows(scope: Scope) -> QuerySet:
     statements about a draft event: an exported statement never points to a draft."""
     rows = Statement.objects.filter(article__in=articles.archive_rows(scope))
     if scope.published_only:
-        rows = rows.published().filter(Q(event=None) | Q(event__status=PublicationStatus.PUBLISHED))
+        rows = rows.published().filter(Q(event=None) | Q(event__in=Event.objects.published()))
     return rows
 
 

@@ -60,9 +60,7 @@ def actor_detail(request, slug):
         .select_related("event", "event__place")
         .order_by("-event__start_date", "event__title")[: RELATED_SIZE + 1]
     )
-    articles = list(
-        article_records.public().filter(mentioned_actors=actor).for_listing()[: RELATED_SIZE + 1]
-    )
+    articles = list(article_records.public().mentioning(actor).for_listing()[: RELATED_SIZE + 1])
 
     # Timeline: the actor's latest statements and events, and every role change.
     recent = public.by_speaker(actor).select_related("speaker")[:TIMELINE_SIZE]
