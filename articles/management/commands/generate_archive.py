@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.generate import archive_generate
@@ -16,6 +18,23 @@ class Command(BaseCommand):
             "--per-article", type=int, default=10, help="Statements per article (default 10)."
         )
 
+    def _progress_bar(self, total: int):
+        """A bar redrawn in place on a terminal; one line per step in a log."""
+        started = time.monotonic()
+
+        def show(message: str) -> None:
+            done = int(message.split(":")[1].split("of")[0]) if " of " in message else 0
+            share = done / total if total else 1
+            elapsed = time.monotonic() - started
+            bar = "#" * int(share * 30)
+            line = f"[{bar:<30}] {share:4.0%} {message} ({elapsed:.0f} s)"
+            if self.stdout.isatty():
+                self.stdout.write("\r" + line, ending="")
+            else:
+                self.stdout.write(line)
+
+        return show
+
     def handle(self, *args, statements, seed, per_article, **options):
         if statements < 1 or per_article < 1:
             raise CommandError("--statements and --per-article must be positive.")
@@ -24,9 +43,11 @@ class Command(BaseCommand):
                 statements=statements,
                 seed=seed,
                 statements_per_article=per_article,
-                progress=self.stdout.write,
+                progress=self._progress_bar(statements),
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
+        if self.stdout.isatty():
+            self.stdout.write("")
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Generated {summary}."))
