@@ -429,6 +429,13 @@ def main() -> None:
         "off",
     ]
     ours = theirs = None
+
+    def interrupted(signum, frame):
+        raise SystemExit(f"stopped by signal {signum}")  # runs the finally: below
+
+    # Also when started in the background, where SIGINT is ignored.
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
     result = {
         "file": str(path),
         "samples": samples,
