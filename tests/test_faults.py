@@ -25,10 +25,6 @@ from .factories import StatementFactory
 
 FAST = 5  # seconds; see the module docstring
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL only: SQLite has no server to wait for"
-)
-
 
 def unreachable() -> dict:
     """Connection settings that cannot work: a closed port, or a file in no directory."""
@@ -240,7 +236,7 @@ def silent_server():
     server.close()
 
 
-@postgresql_only
+@pytest.mark.postgresql  # SQLite has no server to wait for
 @pytest.mark.parametrize("pooled", [True, False], ids=["pool", "no-pool"])
 def test_a_database_that_never_answers_gives_503_within_the_timeout(
     client, db, silent_server, pooled
@@ -254,7 +250,7 @@ def test_a_database_that_never_answers_gives_503_within_the_timeout(
     assert seconds < FAST, f"{seconds:.1f} s"
 
 
-@postgresql_only
+@pytest.mark.postgresql  # SQLite has no server to wait for
 def test_the_connection_pool_recovers_by_itself_when_the_database_comes_back(client, db):
     real = connection.settings_dict
     proxy = Proxy((real["HOST"] or "127.0.0.1", int(real["PORT"] or 5432)))
