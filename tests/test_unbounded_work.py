@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from articles import quotes
 from articles.models import Article, Statement
+from search import documents, engine
 
 from .admin_forms import admin_form_data
 from .factories import ArticleFactory, StatementFactory
@@ -159,3 +160,44 @@ def test_the_migration_locates_the_passages_of_existing_statements():
     missing.refresh_from_db()
     assert article.body[found.passage_start : found.passage_end] == "We will keep talking."
     assert missing.passage() is None
+
+
+# 2. Very long bodies are indexed within PostgreSQL's limits -----------------------------
+
+
+@pytest.mark.django_db
+def test_a_body_past_the_tsvector_limit_saves_and_is_found_by_its_first_words(client):
+    # 200,000 different words: far more than the 1 MB of words a tsvector can hold.
+    words = distinct_words(200_000)
+    body = "Opening words: zanzibarfirst. " + " ".join(words) + " Closing: zanzibarlast."
+    assert len(body.encode()) > 1.5 * MEGABYTE
+    article = ArticleFactory(title="A very long report", body=body)
+
+    found = engine.filter_text(Article.objects.all(), "zanzibarfirst")
+    assert list(found) == [article]
+    # Words early in the body are searchable, and ranked and highlighted.
+    assert list(engine.filter_text(Article.objects.all(), words[1000])) == [article]
+    highlighted = engine.highlight(
+        engine.rank(Article.objects.all(), "zanzibarfirst"), "zanzibarfirst"
+    )
+    assert "zanzibarfirst" in highlighted.get().search_snippet
+    # What lies past the indexed part is stored and shown, not searchable.
+    assert not engine.filter_text(Article.objects.all(), "zanzibarlast").exists()
+    assert Article.objects.get(pk=article.pk).body == body
+
+    response = client.get("/search/", {"q": "zanzibarfirst"})
+    assert response.status_code == 200
+    assert "A very long report" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_editing_a_long_body_keeps_it_indexed():
+    article = ArticleFactory(body=" ".join(distinct_words(200_000)))
+    article.body = "zanzibarnew " + article.body
+    article.save()
+    assert list(engine.filter_text(Article.objects.all(), "zanzibarnew")) == [article]
+
+
+def test_the_indexed_prefix_fits_a_tsvector_whatever_the_script():
+    widest = max(len(columns) for _, _, columns in documents.DOCUMENTS.values())
+    assert widest * documents.INDEXED_CHARS * 4 < documents.TSVECTOR_MAX_BYTES
