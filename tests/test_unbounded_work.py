@@ -9,11 +9,14 @@ import itertools
 import re
 import string
 
+import psycopg
 import pytest
 from django.apps import apps
 from django.db import connection
-from django.urls import reverse
+from django.http import HttpResponse
+from django.urls import path, reverse
 
+import config.urls
 from articles import quotes
 from articles.models import Article, Statement
 from search import documents, engine
@@ -201,3 +204,109 @@ def test_editing_a_long_body_keeps_it_indexed():
 def test_the_indexed_prefix_fits_a_tsvector_whatever_the_script():
     widest = max(len(columns) for _, _, columns in documents.DOCUMENTS.values())
     assert widest * documents.INDEXED_CHARS * 4 < documents.TSVECTOR_MAX_BYTES
+
+
+# 3. A public query past the statement timeout answers 503 --------------------------------
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL only: a table lock held elsewhere"
+)
+
+
+def count_to(request):
+    """A deliberately slow query, as a page of its own: count to `n` in a recursive CTE."""
+    n = int(request.GET.get("n", 10**9))
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_TO, [n])
+        (counted,) = cursor.fetchone()
+    return HttpResponse(str(counted), content_type="text/plain")
+
+
+COUNT_TO = (
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < %s) "
+    "SELECT count(*) FROM c"
+)
+
+# This module is also the URL conf of the tests marked `slow_pages`: the site's own
+# routes, plus a slow page in public and one under the admin's prefix.
+urlpatterns = [
+    path("admin/count-to/", count_to),
+    path("count-to/", count_to),
+    *config.urls.urlpatterns,
+]
+slow_pages = pytest.mark.urls(__name__)
+
+
+def assert_too_slow_503(response):
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    assert "This page took too long to prepare" in page
+    assert 'action="/search/"' in page  # the site's header: the branded page
+
+
+@slow_pages
+def test_a_public_query_past_the_limit_answers_503_and_the_next_request_works(
+    client, transactional_db, settings, caplog
+):
+    settings.PUBLIC_STATEMENT_TIMEOUT_MS = 200
+    StatementFactory()
+    assert_too_slow_503(client.get("/count-to/"))
+    assert "Query stopped after 200 ms for /count-to/" in caplog.text
+    # The same worker, the same connection: the next pages answer.
+    response = client.get("/count-to/", {"n": 1000})
+    assert response.status_code == 200 and response.content == b"1000"
+    response = client.get("/statements/")
+    assert response.status_code == 200
+    assert "We will keep talking." in response.content.decode()
+
+
+@slow_pages
+def test_the_admin_and_commands_are_not_limited(staff_client, transactional_db, settings):
+    settings.PUBLIC_STATEMENT_TIMEOUT_MS = 1
+    n = 300_000  # far past a millisecond on any machine
+    response = staff_client.get("/admin/count-to/", {"n": n})
+    assert response.status_code == 200 and response.content == str(n).encode()
+    # Outside a request, as in generate_archive, import_archive or export_archive.
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_TO, [n])
+        assert cursor.fetchone() == (n,)
+
+
+@slow_pages
+def test_the_limit_is_lifted_after_the_request(client, transactional_db, settings):
+    settings.PUBLIC_STATEMENT_TIMEOUT_MS = 1
+    assert client.get("/count-to/", {"n": 10}).content == b"10"
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_TO, [300_000])
+        assert cursor.fetchone() == (300_000,)
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone() == ("0",)
+
+
+@slow_pages
+def test_an_unlimited_setting_leaves_public_queries_alone(client, transactional_db, settings):
+    settings.PUBLIC_STATEMENT_TIMEOUT_MS = 0
+    assert client.get("/count-to/", {"n": 300_000}).content == b"300000"
+
+
+@postgresql_only
+def test_a_real_page_blocked_past_the_limit_answers_503_then_works(
+    client, transactional_db, settings
+):
+    # A list page whose query waits on a lock held by another session (as an ALTER TABLE
+    # would hold it) is stopped at the limit instead of holding the worker.
+    settings.PUBLIC_STATEMENT_TIMEOUT_MS = 300
+    StatementFactory()
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432
+    ) as other:
+        other.execute("LOCK TABLE articles_statement IN ACCESS EXCLUSIVE MODE")
+        assert_too_slow_503(client.get("/statements/"))
+        other.rollback()
+    response = client.get("/statements/")
+    assert response.status_code == 200
+    assert "We will keep talking." in response.content.decode()
