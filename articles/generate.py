@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from actors.models import Actor, Role
 from search import documents
 
-from . import freshness
+from . import freshness, quotes
 from .models import Article, Event, Outlet, Place, PublicationStatus, Statement
 
 BATCH = 5000
@@ -147,7 +147,9 @@ def _generate(
         articles = Article.objects.bulk_create(articles)
         rows = []
         for i, article in zip(block, articles, strict=True):
+            body = quotes.Body(article.body)
             for sentence in texts[i]:
+                passage_start, passage_end = body.find(sentence) or (None, None)
                 rows.append(
                     Statement(
                         article=article,
@@ -160,6 +162,8 @@ def _generate(
                         status=(statement_status := status()),
                         is_public=statement_status == PublicationStatus.PUBLISHED
                         and article.status == PublicationStatus.PUBLISHED,
+                        passage_start=passage_start,
+                        passage_end=passage_end,
                     )
                 )
         Statement.objects.bulk_create(rows, batch_size=BATCH)

@@ -306,10 +306,15 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
+        saved_checksum = self.body_sha256
         self.body_sha256 = hashlib.sha256(self.body.encode("utf-8")).hexdigest()
         super().save(*args, **kwargs)
+        statements = Statement.objects.filter(article=self)
         # Its statements are public only while it is (Statement.is_public).
-        Statement.objects.filter(article=self).sync_public()
+        statements.sync_public()
+        if self.body_sha256 != saved_checksum:
+            # A new body: where each statement's text sits in it has changed.
+            statements.locate_passages(self)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -317,6 +322,13 @@ class Article(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == PublicationStatus.PUBLISHED
+
+    def located_body(self) -> quotes.Body:
+        """The body prepared for finding quotes, built once per body text."""
+        prepared = getattr(self, "_located_body", None)
+        if prepared is None or prepared.text != self.body:
+            prepared = self._located_body = quotes.Body(self.body)
+        return prepared
 
 
 class StatementQuerySet(models.QuerySet):
@@ -370,6 +382,24 @@ class StatementQuerySet(models.QuerySet):
 
     def about_event(self, event: "Event"):
         return self.filter(event=event)
+
+    def locate_passages(self, article: Article) -> int:
+        """Store where each of these statements of `article` sits in its body.
+
+        One normalisation of the body for all of them (Statement.passage_start/end);
+        returns how many rows changed.
+        """
+        statements = list(self.order_by().only("pk", "text", "passage_start", "passage_end"))
+        if not statements:
+            return 0
+        body = article.located_body()
+        rows = []
+        for statement in statements:
+            start, end = body.find(statement.text) or (None, None)
+            if (start, end) != (statement.passage_start, statement.passage_end):
+                statement.passage_start, statement.passage_end = start, end
+                rows.append(statement)
+        return Statement.objects.bulk_update(rows, ["passage_start", "passage_end"], batch_size=500)
 
     def for_listing(self):
         return self.select_related(
@@ -440,12 +470,20 @@ class Statement(models.Model):
     # Derived: published, and its article published. Kept by save() here and by the
     # article's save() and the publishing services (StatementQuerySet.sync_public).
     is_public = models.BooleanField(default=False, editable=False)
+    # Derived: where the text sits in the article body (offsets into its text, end
+    # exclusive), or null when it is not there. Kept by save() here and by the article's
+    # save() when its body changes, so pages read them instead of searching the body.
+    passage_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    passage_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # Optimistic locking in the admin: incremented by every save there.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[mentioned_actors], excluded_fields=["is_public"])
+    history = HistoricalRecords(
+        m2m_fields=[mentioned_actors],
+        excluded_fields=["is_public", "passage_start", "passage_end"],
+    )
     objects = StatementQuerySet.as_manager()
 
     class Meta:
@@ -457,6 +495,11 @@ class Statement(models.Model):
                 violation_error_message="Language is a BCP 47 tag such as en, ar or pt-BR.",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(passage_start__isnull=True, passage_end__isnull=True)
+                | Q(passage_start__isnull=False, passage_end__gte=F("passage_start")),
+                name="statement_passage_span",
+            ),
         ]
         indexes = [
             # Statement list and date pages: public statements by date.
@@ -503,6 +546,10 @@ class Statement(models.Model):
             self.status == PublicationStatus.PUBLISHED
             and self.article.status == PublicationStatus.PUBLISHED
         )
+        self.passage_start, self.passage_end = self.locate_passage() or (None, None)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "passage_start", "passage_end"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -513,7 +560,7 @@ class Statement(models.Model):
         if self.said_on is None and self.article_id:
             self.said_on = self.article.published_on
         if self.kind == self.Kind.QUOTE and self.article_id and self.text:
-            if self.passage() is None:
+            if self.locate_passage() is None:
                 closest = quotes.closest_passage(self.article.body, self.text)
                 message = "This quote is not in the source article's body."
                 if closest:
@@ -525,8 +572,14 @@ class Statement(models.Model):
         return self.kind == self.Kind.QUOTE
 
     def passage(self) -> tuple[int, int] | None:
-        """Where the text sits in the article body (start, end), or None."""
-        return quotes.find_quote(self.article.body, self.text)
+        """Where the text sits in the article body (start, end), or None, as stored."""
+        if self.passage_start is None or self.passage_end is None:
+            return None
+        return self.passage_start, self.passage_end
+
+    def locate_passage(self) -> tuple[int, int] | None:
+        """Search the article body for the text now (passage() reads what save() stored)."""
+        return self.article.located_body().find(self.text)
 
     def speaker_role(self) -> Role | None:
         """The speaker's role on the day the statement was made."""

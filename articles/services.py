@@ -245,14 +245,21 @@ class QuoteMismatch:
 
 
 def quotes_check(*, statements: QuerySet | None = None) -> list[QuoteMismatch]:
-    """Every quote whose text is no longer found in its article's body (drafts included)."""
+    """Every quote whose text is no longer found in its article's body (drafts included).
+
+    The body is searched afresh, not read from the stored passage, once per article.
+    """
     if statements is None:
         statements = Statement.objects.all()
     mismatches = []
     rows = statements.filter(kind=Statement.Kind.QUOTE).select_related("article", "speaker")
+    article, body = None, None
     for statement in rows.order_by("article_id", "pk").iterator(chunk_size=500):
-        if statement.passage() is None:
-            closest = quotes.closest_passage(statement.article.body, statement.text)
+        if statement.article_id != getattr(article, "pk", None):
+            article = statement.article
+            body = quotes.Body(article.body)
+        if body.find(statement.text) is None:
+            closest = quotes.closest_passage(article.body, statement.text)
             mismatches.append(QuoteMismatch(statement=statement, closest=closest))
     return mismatches
 

@@ -1,12 +1,17 @@
 """The site's own middleware."""
 
 import logging
+import time
 from collections.abc import Callable
+from contextlib import ExitStack
 
+from django.conf import settings
+from django.db import connections
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from psycopg.errors import QueryCanceled
 from psycopg_pool import PoolTimeout
 
 from config.headers import add_security_headers
@@ -76,10 +81,14 @@ class AdminQueryNulMiddleware:
         return self.get_response(request)
 
 
-def service_unavailable(request: HttpRequest) -> HttpResponse:
-    """The branded 503 page, rendered without touching the database."""
+def service_unavailable(request: HttpRequest, *, too_slow: bool = False) -> HttpResponse:
+    """The branded 503 page, rendered without touching the database.
+
+    `too_slow`: the page's query ran past the public statement timeout, rather than the
+    database being away.
+    """
     # A plain context, not a RequestContext: no context processor runs.
-    body = render_to_string("503.html", {"request": request})
+    body = render_to_string("503.html", {"request": request, "too_slow": too_slow})
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
@@ -103,5 +112,91 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DATABASE_ERRORS):
             return None
+        if is_statement_timeout(exception):
+            logger.warning(
+                "Query stopped after %s ms for %s: %s",
+                settings.PUBLIC_STATEMENT_TIMEOUT_MS,
+                request.get_full_path(),
+                exception,
+            )
+            return service_unavailable(request, too_slow=True)
         logger.error("Database unavailable for %s: %s", request.path, exception)
         return service_unavailable(request)
+
+
+def is_statement_timeout(exception: Exception) -> bool:
+    """A query stopped by PublicStatementTimeoutMiddleware, on either database."""
+    cause = exception.__cause__
+    if isinstance(exception, QueryCanceled) or isinstance(cause, QueryCanceled):
+        return True  # PostgreSQL's statement_timeout
+    # SQLite's answer when the progress handler stops a query.
+    return isinstance(exception, OperationalError) and str(exception) == "interrupted"
+
+
+class _StatementTimeout:
+    """An execute wrapper that bounds each query of one connection to `limit_ms`.
+
+    PostgreSQL: `SET statement_timeout` once on the connection, before its first query of
+    the request, on the driver's own cursor (so it is not counted as one of the page's
+    queries); `RESET` afterwards, since the connection goes back to the pool. SQLite: a
+    progress handler that stops the statement running past its deadline, a deadline set
+    afresh before each query.
+    """
+
+    PROGRESS_STEPS = 10_000  # SQLite virtual machine instructions between two checks
+
+    def __init__(self, connection, limit_ms: int):
+        self.connection = connection
+        self.limit_ms = limit_ms
+        self.armed = None  # the driver connection the limit was set on
+        self.deadline = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.deadline = time.monotonic() + self.limit_ms / 1000
+        raw = self.connection.connection
+        if raw is not None and raw is not self.armed:
+            if self.connection.vendor == "postgresql":
+                context["cursor"].cursor.execute(f"SET statement_timeout = {int(self.limit_ms)}")
+            elif self.connection.vendor == "sqlite":
+                raw.set_progress_handler(self._past_deadline, self.PROGRESS_STEPS)
+            self.armed = raw
+        return execute(sql, params, many, context)
+
+    def _past_deadline(self) -> int:
+        return int(time.monotonic() > self.deadline)
+
+    def disarm(self) -> None:
+        raw, self.armed = self.armed, None
+        if raw is None or raw is not self.connection.connection:
+            return  # never used, or closed since: nothing carries the limit on
+        try:
+            if self.connection.vendor == "postgresql":
+                raw.execute("RESET statement_timeout")
+            else:
+                raw.set_progress_handler(None, 0)
+        except Exception:  # a failed transaction reverts the SET by itself
+            logger.debug("Could not reset the statement timeout", exc_info=True)
+
+
+class PublicStatementTimeoutMiddleware:
+    """A public page's query stops after PUBLIC_STATEMENT_TIMEOUT_MS: a 503, not a held worker.
+
+    The admin is left alone (an editor's save may take its time), and so are management
+    commands, which run no middleware: imports, exports and generate_archive are long by
+    nature. The stopped query raises an OperationalError that DatabaseUnavailableMiddleware
+    answers with the branded 503 and Retry-After. 0 turns the limit off.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.PUBLIC_STATEMENT_TIMEOUT_MS
+        if not limit or request.path.startswith(ADMIN_PREFIX):
+            return self.get_response(request)
+        wrappers = [_StatementTimeout(connections[alias], limit) for alias in connections]
+        with ExitStack() as stack:
+            for wrapper in wrappers:
+                stack.enter_context(wrapper.connection.execute_wrapper(wrapper))
+                stack.callback(wrapper.disarm)
+            return self.get_response(request)

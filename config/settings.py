@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "config.middleware.PublicReadOnlyMiddleware",
     "config.middleware.AdminQueryNulMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    "config.middleware.PublicStatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,6 +135,13 @@ DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 2)
 if DATABASE_CONNECT_TIMEOUT < 1:
     # libpq reads 0 as "wait for ever".
     raise ImproperlyConfigured("DATABASE_CONNECT_TIMEOUT must be at least 1 second")
+
+# Milliseconds a public page's query may run before it is stopped and the page answers
+# 503 (config.middleware.PublicStatementTimeoutMiddleware). Not the admin, not commands.
+# 0 turns the limit off.
+PUBLIC_STATEMENT_TIMEOUT_MS = env_int("PUBLIC_STATEMENT_TIMEOUT_MS", 5000)
+if PUBLIC_STATEMENT_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured("PUBLIC_STATEMENT_TIMEOUT_MS must be 0 (off) or more")
 
 
 def _connection_options(database: dict) -> dict:

@@ -9,6 +9,11 @@ PostgreSQL: a table `search_<kind>` (object_id, weighted tsvector) with a GIN in
 built with the `archive_search` configuration: 'simple' plus `unaccent`, so Arabic,
 Hebrew and accented Latin text match without language-specific stemming.
 
+Each column is indexed up to its first `INDEXED_CHARS` characters. PostgreSQL refuses a
+tsvector whose words pass 1 MB ("string is too long for tsvector"), so without a bound an
+article with a long enough body could not be saved at all; SQLite indexes the same prefix,
+so both answer alike. A body's later part is still stored and shown, only not searchable.
+
 Only the migrations use this module; `search.engine` queries the tables it creates.
 """
 
@@ -63,6 +68,18 @@ AGGREGATE = {
 
 PG_CONFIG = "archive_search"
 
+# Characters of each column that are indexed. At most four bytes a character in UTF-8,
+# and at most three columns a document: under PostgreSQL's 1 MB (1,048,575 bytes) of
+# words per tsvector however the text is written.
+INDEXED_CHARS = 80_000
+TSVECTOR_MAX_BYTES = 1_048_575
+assert max(len(c) for _, _, c in DOCUMENTS.values()) * INDEXED_CHARS * 4 < TSVECTOR_MAX_BYTES
+
+
+def bounded(expr: str) -> str:
+    """The SQL of a column's indexed part: its first INDEXED_CHARS characters."""
+    return f"substr({expr}, 1, {INDEXED_CHARS})"
+
 
 def fts_table(kind: str) -> str:
     return f"search_{kind}_fts"
@@ -74,7 +91,19 @@ def pg_table(kind: str) -> str:
 
 def _columns(kind: str, vendor: str):
     table, alias, columns = DOCUMENTS[kind]
-    return table, alias, [(name, expr.format(agg=AGGREGATE[vendor])) for name, expr, _ in columns]
+    return (
+        table,
+        alias,
+        [(name, bounded(expr.format(agg=AGGREGATE[vendor]))) for name, expr, _ in columns],
+    )
+
+
+def longer_than_indexed(kind: str, vendor: str) -> str:
+    """SQL condition: a row with a column longer than what the index holds of it."""
+    _, _, columns = DOCUMENTS[kind]
+    return " OR ".join(
+        f"length({expr.format(agg=AGGREGATE[vendor])}) > {INDEXED_CHARS}" for _, expr, _ in columns
+    )
 
 
 # SQLite ---------------------------------------------------------------------------------
@@ -174,6 +203,25 @@ def sqlite_ensure_triggers(connection) -> list[str]:
     return sorted(missing)
 
 
+def bound_existing(connection) -> None:
+    """Index only the bounded prefix in a database indexed before INDEXED_CHARS existed.
+
+    PostgreSQL: replace the refresh functions and re-index the rows longer than the
+    bound. SQLite: drop the triggers; `migrate` creates them again and rebuilds the
+    indexes (sqlite_ensure_triggers).
+    """
+    if connection.vendor == "sqlite":
+        sqlite_drop_triggers(connection)
+        return
+    with connection.cursor() as cursor:
+        for kind in DOCUMENTS:
+            cursor.execute(pg_refresh_function(kind))
+            cursor.execute(
+                f"SELECT {pg_table(kind)}_refresh(%s)",
+                [longer_than_indexed(kind, "postgresql")],
+            )
+
+
 def sqlite_backward() -> list[str]:
     sql = [
         f"DROP TRIGGER IF EXISTS search_alias_{event};" for event in ("insert", "update", "delete")
@@ -191,11 +239,25 @@ def sqlite_backward() -> list[str]:
 def _pg_vector(kind: str) -> str:
     _, _, columns = DOCUMENTS[kind]
     parts = [
-        f"setweight(to_tsvector('{PG_CONFIG}', coalesce({expr.format(agg=AGGREGATE['postgresql'])}"
-        f", '')), '{weight}')"
+        f"setweight(to_tsvector('{PG_CONFIG}', "
+        f"coalesce({bounded(expr.format(agg=AGGREGATE['postgresql']))}, '')), '{weight}')"
         for _, expr, weight in columns
     ]
     return " || ".join(parts)
+
+
+def pg_refresh_function(kind: str) -> str:
+    """CREATE OR REPLACE the function that (re)indexes the base rows matching a condition."""
+    table, alias, _ = DOCUMENTS[kind]
+    index = pg_table(kind)
+    return f"""CREATE OR REPLACE FUNCTION {index}_refresh(target_where text) RETURNS void AS $f$
+            BEGIN
+                EXECUTE format(
+                    'INSERT INTO {index} (object_id, document) SELECT {alias}.id, %s '
+                    'FROM {table} {alias} WHERE %s '
+                    'ON CONFLICT (object_id) DO UPDATE SET document = EXCLUDED.document',
+                    {_pg_literal(_pg_vector(kind))}, target_where);
+            END $f$ LANGUAGE plpgsql;"""
 
 
 def pg_forward() -> list[str]:
@@ -216,14 +278,7 @@ def pg_forward() -> list[str]:
             f"CREATE TABLE {index} (object_id bigint PRIMARY KEY, document tsvector NOT NULL);",
             # The search page and every list's `q` filter: document @@ query.
             f"CREATE INDEX {index}_document_gin ON {index} USING gin (document);",
-            f"""CREATE FUNCTION {index}_refresh(target_where text) RETURNS void AS $f$
-            BEGIN
-                EXECUTE format(
-                    'INSERT INTO {index} (object_id, document) SELECT {alias}.id, %s '
-                    'FROM {table} {alias} WHERE %s '
-                    'ON CONFLICT (object_id) DO UPDATE SET document = EXCLUDED.document',
-                    {_pg_literal(_pg_vector(kind))}, target_where);
-            END $f$ LANGUAGE plpgsql;""",
+            pg_refresh_function(kind),
             f"""CREATE FUNCTION {index}_trigger() RETURNS trigger AS $f$
             BEGIN
                 IF TG_OP = 'DELETE' THEN

@@ -240,7 +240,7 @@ def test_quote_matches_across_typographic_differences():
         kind=Statement.Kind.QUOTE,
     )
     statement.full_clean()
-    start, end = statement.passage()
+    start, end = statement.locate_passage()
     assert article.body[start:end] == "Israel’s right — to   self-defense"
 
 

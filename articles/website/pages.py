@@ -69,7 +69,8 @@ def statement_detail(request, pk):
 
 def article_detail(request, slug):
     article, preview = _get_for_reader(request, Article.objects.for_detail(), slug=slug)
-    # for_detail() loads the published statements only; list them in reading order.
+    # for_detail() loads the published statements only; list them in reading order. Their
+    # passages were located when they or the body were saved: the body is not searched.
     passages, not_found = [], []
     for statement in article.statements.all():
         span = statement.passage()
