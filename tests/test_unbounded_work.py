@@ -208,10 +208,6 @@ def test_the_indexed_prefix_fits_a_tsvector_whatever_the_script():
 
 # 3. A public query past the statement timeout answers 503 --------------------------------
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL only: a table lock held elsewhere"
-)
-
 
 def count_to(request):
     """A deliberately slow query, as a page of its own: count to `n` in a recursive CTE."""
@@ -292,7 +288,7 @@ def test_an_unlimited_setting_leaves_public_queries_alone(client, transactional_
     assert client.get("/count-to/", {"n": 300_000}).content == b"300000"
 
 
-@postgresql_only
+@pytest.mark.postgresql  # a table lock held by another session
 def test_a_real_page_blocked_past_the_limit_answers_503_then_works(
     client, transactional_db, settings
 ):
