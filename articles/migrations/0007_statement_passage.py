@@ -69,4 +69,7 @@ class Migration(migrations.Migration):
                 name="statement_passage_span",
             ),
         ),
+        # SQLite rebuilds the table to add the constraint, which drops its planner
+        # statistics: without them a million-row archive reads its lists by full scans.
+        migrations.RunSQL("ANALYZE articles_statement", migrations.RunSQL.noop),
     ]
