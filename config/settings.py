@@ -198,6 +198,10 @@ elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a rendered public page stays in the cache (articles/website/middleware.py). Its
+# key holds the archive's generation, so a write never leaves a stale page behind; this
+# only bounds what old generations' pages occupy. 0 keeps no page.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 # Names the deployed code in HTTP validators (ETag): set it per release, e.g. a git hash.
 RELEASE = os.environ.get("RELEASE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

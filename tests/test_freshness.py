@@ -10,6 +10,8 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import freshness
 from articles.formats.interchange import archive_export, archive_import
@@ -147,3 +149,47 @@ def test_signed_in_editors_get_no_validator(client, django_user_model):
     response = client.get("/statements/")
     assert response.status_code == 200
     assert not response.has_header("ETag")
+
+
+def test_a_page_asked_for_again_is_the_same_page_without_a_query(client, django_assert_num_queries):
+    statement = StatementFactory(text="Asked for twice")
+    first = client.get("/statements/")
+    assert "Asked for twice" in first.content.decode()
+    with django_assert_num_queries(0):
+        again = client.get("/statements/")
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+    records_unpublish(records=Statement.objects.filter(pk=statement.pk))
+    assert "Asked for twice" not in client.get("/statements/").content.decode()
+
+
+def test_a_stored_page_is_not_kept_from_errors_or_streams(client, django_assert_num_queries):
+    StatementFactory()
+    assert client.get("/statements/?date_from=2023-02-30").status_code == 400
+    assert client.get("/statements/?date_from=2023-02-30").status_code == 400
+    for _ in range(2):
+        response = client.get("/statements/?format=csv")
+        assert response.streaming
+        assert len(b"".join(response.streaming_content).splitlines()) == 2  # header, row
+
+
+def test_what_an_editor_sees_is_never_stored_for_readers(client, django_user_model):
+    draft = ArticleFactory(title="Not yet for readers", status=DRAFT)
+    editor = django_user_model.objects.create_user(
+        "e", password="x-long-pass-phrase-9", is_staff=True
+    )
+    client.force_login(editor)
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200
+    assert "Not yet for readers" in preview.content.decode()
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_the_health_check_is_never_answered_from_the_cache(client):
+    assert client.get("/healthz").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/healthz").status_code == 200
+    assert len(queries) > 0  # it asks the database every time
