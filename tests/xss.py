@@ -101,6 +101,9 @@ FIELDS = [
     *(f"{field} correction note" for field in ("article", "statement", "event", "actor")),
 ]  # fmt: skip
 URL_FIELDS = ["outlet", "article", "archive", "statement"]
+# Words that find every record of the archive. Not the payloads' words: PostgreSQL's
+# parser reads `<img …>` as a tag and leaves it out of the index.
+ANY_RECORD = "name+or+statement+or+article+or+event"
 
 
 def html_pages(records: dict) -> list[str]:
@@ -119,7 +122,7 @@ def html_pages(records: dict) -> list[str]:
         f"/events/?place={records['place'].slug}&actor={speaker.slug}",
         records["event"].get_absolute_url(),
         "/actors/",
-        "/actors/?q=img",
+        "/actors/?q=name",
         speaker.get_absolute_url(),
         organisation.get_absolute_url(),
         records["outlet"].get_absolute_url(),
@@ -127,8 +130,11 @@ def html_pages(records: dict) -> list[str]:
         "/dates/2023/",
         "/dates/2023/10/",
         "/dates/2023/10/30/",
-        "/search/?q=img",
-        *(f"/search/?q=img&type={kind}" for kind in ("statements", "actors", "articles", "events")),
+        f"/search/?q={ANY_RECORD}",
+        *(
+            f"/search/?q={ANY_RECORD}&type={kind}"
+            for kind in ("statements", "actors", "articles", "events")
+        ),
         f"/search/?q=minister&actor={speaker.slug}",
     ]
 
