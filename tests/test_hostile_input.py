@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import reverse
 
 from actors.models import Actor, Alias, Role
+from articles.formats.tabular import FORMATS
 from articles.models import Article, Correction, Event, Outlet, Place, Statement
 from articles.records.registry import RECORD_TYPES
 from articles.services import demo_load
@@ -322,9 +323,17 @@ class TestOnTheDemoArchive:
         url = page_url(page)
         before = archive_counts()
         problems = []
-        for hostile in HOSTILE:
-            response = reader.get(f"{url}?{hostile.query(name)}")
+        for number, hostile in enumerate(HOSTILE):
+            query = hostile.query(name)
+            response = reader.get(f"{url}?{query}")
             found = problem(page, name, hostile, response)
+            if not found and response.status_code == 200 and page in LIST_URLS:
+                # The value was accepted: the list's exports read it too, one format each
+                # in turn (a failure in a stream would end a 200 early, so read it all).
+                fmt = FORMATS[number % len(FORMATS)]
+                export = reader.get(f"{url}?{query}&format={fmt}")
+                found = problem(page, "format", hostile, export)
+                found = found and f"format={fmt} {found}"
             if found:
                 problems.append(f"{hostile.kind}: {found}")
         assert problems == [], f"{url} ?{name}="
