@@ -30,7 +30,9 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 T = TypeVar("T")
@@ -105,3 +107,15 @@ def cached(name: str, parts: Any, compute: Callable[[], T]) -> T:
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def query_key(queryset: QuerySet) -> Any:
+    """A queryset's SQL and parameters, to key a cached value computed from it.
+
+    A queryset that can match nothing (`none()`: a search for punctuation only) has no
+    SQL, and Django raises `EmptyResultSet` when asked for it: its key is its model's.
+    """
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return (queryset.model._meta.label, "no rows")

@@ -245,6 +245,16 @@ def test_empty_result_says_so(client, demo):
     assert "No statements match these filters." in text(response)
 
 
+@pytest.mark.parametrize("url", [STATEMENTS, ARTICLES, EVENTS, ACTORS])
+@pytest.mark.parametrize("q", ["*", '"', "(", "-"])
+def test_words_of_punctuation_only_match_nothing(client, demo, url, q):
+    # No word to search for: the search matches no row, and the list says so.
+    response = client.get(url, {"q": q})
+    assert response.status_code == 200
+    assert listed(response) == []
+    assert "No " in text(response) and "match these filters." in text(response)
+
+
 # -- Bad input ---------------------------------------------------------------------------
 
 

@@ -191,3 +191,10 @@ def test_a_query_of_exclusions_only_lists_plain_titles(client):
     html = response.content.decode()
     assert "Convoy reaches Rafah" in html
     assert "Jabalia" not in html.split("</form>")[1]
+
+
+@pytest.mark.parametrize("type_", ["", "statements", "actors"])
+def test_a_query_of_punctuation_only_finds_nothing(client, demo, type_):
+    response = client.get(URL, {"q": "* ( )", "type": type_})
+    assert response.status_code == 200
+    assert response.context["total"] == 0

@@ -156,7 +156,7 @@ def _first_n(queryset: QuerySet) -> tuple[list, bool]:
     """The first rows of a period, read once per generation of the archive."""
     rows = freshness.cached(
         "period-rows",
-        queryset.query.sql_with_params(),
+        freshness.query_key(queryset),
         lambda: list(queryset[: DATE_PAGE_LIMIT + 1]),
     )
     return rows[:DATE_PAGE_LIMIT], len(rows) > DATE_PAGE_LIMIT

@@ -82,7 +82,7 @@ def build_facets(
 def _facet_rows(title: str, function, queryset: QuerySet):
     """A facet's rows, computed once per generation of the archive and filtered query."""
     return freshness.cached(
-        "facet", (title, queryset.query.sql_with_params()), lambda: function(queryset)
+        "facet", (title, freshness.query_key(queryset)), lambda: function(queryset)
     )
 
 
@@ -127,7 +127,7 @@ class ArchivePaginator(Paginator):
     DEEP = 5000  # rows above a page before it seeks instead of skipping
 
     def _key(self):
-        return self.object_list.query.sql_with_params()
+        return freshness.query_key(self.object_list)
 
     @cached_property
     def count(self) -> int:

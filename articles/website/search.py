@@ -75,7 +75,7 @@ def search(request):
             group.update(count=paginator.count, page_obj=page)
             objects = list(page.object_list)
         else:
-            key = ranked.query.sql_with_params()
+            key = freshness.query_key(ranked)
             group["count"] = freshness.cached("search-count", key, ranked.count)
             if chosen:  # another type is chosen: its count only
                 context["groups"].append(group)
