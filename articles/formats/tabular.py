@@ -12,7 +12,7 @@ end, never rename or remove one.
 import csv
 import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
@@ -49,20 +49,36 @@ def _inert(value):
     return value
 
 
-def stream_csv(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
+def csv_text(rows: Iterable[dict], *, record: RecordType) -> Iterator[str]:
+    """The CSV file of these rows, piece by piece: the header, then one line per row."""
     writer = csv.DictWriter(_Echo(), fieldnames=record.column_names)
     yield writer.writeheader()
-    for row in rows(queryset, record=record):
+    for row in rows:
         yield writer.writerow({name: _inert(value) for name, value in row.items()})
 
 
-def stream_json(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
+def json_text(rows: Iterable[dict], *, record: RecordType) -> Iterator[str]:
+    """The JSON array of these rows, piece by piece; its closing bracket comes last."""
     yield "["
     separator = "\n"
-    for row in rows(queryset, record=record):
+    for row in rows:
         yield separator + json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False)
         separator = ",\n"
     yield "\n]\n"
+
+
+def stream_csv(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
+    return csv_text(rows(queryset, record=record), record=record)
+
+
+def stream_json(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
+    return json_text(rows(queryset, record=record), record=record)
+
+
+STREAMS = {
+    "csv": (stream_csv, "text/csv; charset=utf-8"),
+    "json": (stream_json, "application/json"),
+}
 
 
 def _filename(record: RecordType, extension: str) -> str:
@@ -83,10 +99,7 @@ def export_response(
         )
     if fmt == "atom":
         return atom.list_feed_response(request, queryset, record=record)
-    if fmt == "csv":
-        content, content_type = stream_csv(queryset, record=record), "text/csv; charset=utf-8"
-    else:
-        content, content_type = stream_json(queryset, record=record), "application/json"
-    response = StreamingHttpResponse(content, content_type=content_type)
+    stream, content_type = STREAMS[fmt]
+    response = StreamingHttpResponse(stream(queryset, record=record), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{_filename(record, fmt)}"'
     return response
