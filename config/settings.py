@@ -253,6 +253,9 @@ if not SITE_URL.startswith(("https://", "http://")):
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 
+# The prepared full downloads (`manage.py prepare_downloads`, served at /downloads/).
+DOWNLOADS_DIR = Path(os.environ.get("DOWNLOADS_DIR", "") or BASE_DIR / "var" / "downloads")
+
 # HTTPS: on in production. HTTPS=false turns off the redirect, HSTS and secure cookies
 # together, for a plain-HTTP test of a production setup (the test suite sets it).
 if "SECURE_COOKIES" in os.environ:
