@@ -1,6 +1,13 @@
-"""Exports that cannot lie.
+"""Exports that cannot lie: bounded, limited in number, prepared in full, loud when cut.
 
+- A list with more rows than `EXPORT_MAX_ROWS` is refused before anything is streamed,
+  with the count, the bound and the two ways out; the list page states the bound.
 - `manage.py prepare_downloads` writes the whole public archive; /downloads/ serves it.
+- At most `EXPORT_CONCURRENCY` exports stream at once (slots in the shared cache: Redis
+  in the PostgreSQL run); slots expire, so a killed worker cannot hold one for ever.
+- A stream cut by a database failure raises instead of ending its file normally, and a
+  real gunicorn whose worker dies mid-export leaves the HTTP client with an incomplete
+  chunked body, never a clean one.
 """
 
 import csv
@@ -8,17 +15,20 @@ import gzip
 import hashlib
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections
+from django.db.utils import DatabaseError
 
-from articles.formats import downloads
+from articles.formats import downloads, slots
 from articles.formats import tabular as exports
 from articles.models import PublicationStatus, Statement
 from articles.records.registry import record_type
 
-from .factories import StatementFactory
+from .factories import ArticleFactory, EventFactory, StatementFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +41,99 @@ def body(response) -> bytes:
 
 def statements(count: int, **fields) -> list[Statement]:
     return StatementFactory.create_batch(count, **fields)
+
+
+# -- The bound ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_list_over_the_bound_is_refused_with_its_count_the_bound_and_the_ways_out(
+    client, db, settings, fmt
+):
+    settings.EXPORT_MAX_ROWS = 3
+    statements(5)
+    response = client.get("/statements/", {"format": fmt, "kind": "quote"})
+    assert response.status_code == 422
+    assert not response.streaming and "Content-Disposition" not in response
+    assert response["Content-Type"].startswith("text/html")
+    assert response["Cache-Control"] == "no-store"
+    page = response.content.decode()
+    assert "Too many rows for one download" in page
+    assert "This list has 5 statements" in page and "holds at most 3" in page
+    assert "Nothing was downloaded" in page
+    # The ways out: the same list without the format, to narrow; the prepared download.
+    assert 'href="/statements/?kind=quote">Narrow the filters' in page
+    assert 'href="/downloads/"' in page
+    assert 'action="/search/"' in page  # the site's own page, not a bare message
+
+
+def test_a_list_at_the_bound_is_exported_whole(client, db, settings):
+    settings.EXPORT_MAX_ROWS = 3
+    statements(3)
+    response = client.get("/statements/?format=csv")
+    assert response.status_code == 200
+    assert len(list(csv.DictReader(io.StringIO(body(response).decode())))) == 3
+
+
+def test_drafts_do_not_count_towards_the_bound(client, db, settings):
+    settings.EXPORT_MAX_ROWS = 2
+    statements(2)
+    statements(4, status=PublicationStatus.DRAFT)
+    response = client.get("/statements/?format=json")
+    assert response.status_code == 200
+    assert len(json.loads(body(response))) == 2
+
+
+def test_a_narrower_list_under_the_bound_is_exported(client, db, settings):
+    settings.EXPORT_MAX_ROWS = 2
+    statements(3, article=ArticleFactory(published_on="2023-10-01"))
+    statements(2, article=ArticleFactory(published_on="2024-03-01"))
+    assert client.get("/statements/?format=csv").status_code == 422
+    response = client.get("/statements/?format=csv&date_from=2024-01-01")
+    assert response.status_code == 200
+    assert len(list(csv.DictReader(io.StringIO(body(response).decode())))) == 2
+
+
+@pytest.mark.parametrize(
+    "path, make",
+    [
+        ("/articles/", lambda: ArticleFactory.create_batch(3)),
+        ("/events/", lambda: EventFactory.create_batch(3)),
+        ("/actors/", lambda: statements(3)),  # three speakers
+    ],
+)
+def test_every_list_is_bounded(client, db, settings, path, make):
+    make()
+    settings.EXPORT_MAX_ROWS = 2
+    response = client.get(path, {"format": "csv"})
+    assert response.status_code == 422
+    assert "holds at most 2" in response.content.decode()
+
+
+def test_the_list_page_states_the_bound_only_when_the_list_is_over_it(client, db, settings):
+    statements(3)
+    settings.EXPORT_MAX_ROWS = 3
+    page = client.get("/statements/").content.decode()
+    assert "format=csv" in page and "holds at most" not in page
+    settings.EXPORT_MAX_ROWS = 2
+    page = client.get("/statements/").content.decode()
+    assert "format=csv" in page
+    assert "A CSV or JSON download holds at most 2 rows and this list has 3" in page
+    assert 'href="/downloads/">prepared download of the whole archive' in page
+
+
+def test_the_bound_costs_one_capped_count(db, settings, django_assert_num_queries):
+    from django.test import RequestFactory
+
+    settings.EXPORT_MAX_ROWS = 2
+    statements(5)
+    request = RequestFactory().get("/statements/", {"format": "csv"})
+    # One count cut at the bound + 1, one full count for the message (cached for the list).
+    with django_assert_num_queries(2):
+        response = exports.export_response(
+            request, Statement.objects.published(), record=record_type("statements")
+        )
+    assert response.status_code == 422
 
 
 # -- Prepared downloads -------------------------------------------------------------------
@@ -114,3 +217,122 @@ def test_a_new_run_replaces_the_files_and_keeps_the_one_served_until_then(db, pr
     runs = sorted(entry.name for entry in prepared.iterdir() if entry.is_dir())
     assert runs == [second.run, third.run]
     assert not [entry for entry in prepared.rglob("*.tmp")]
+
+
+def test_the_refusal_links_the_prepared_downloads(client, db, prepared, settings):
+    statements(3)
+    downloads.prepare(prepared)
+    settings.EXPORT_MAX_ROWS = 2
+    refusal = client.get("/statements/?format=csv").content.decode()
+    assert 'href="/downloads/"' in refusal
+    assert "statements.csv.gz" in client.get("/downloads/").content.decode()
+
+
+# -- Concurrent exports -------------------------------------------------------------------
+
+
+def test_exports_beyond_the_limit_answer_503_with_retry_after(client, db, settings):
+    settings.EXPORT_CONCURRENCY = 2
+    statements(3)
+    running = [client.get("/statements/?format=csv"), client.get("/articles/?format=json")]
+    assert [response.status_code for response in running] == [200, 200]
+    refused = client.get("/statements/?format=json")
+    assert refused.status_code == 503
+    assert refused["Retry-After"] == "30"
+    assert refused["Cache-Control"] == "no-store"
+    page = refused.content.decode()
+    assert "Downloads are busy just now" in page and "try again in 30 seconds" in page
+    assert 'href="/downloads/"' in page
+    # Pages are not limited: readers are never kept waiting by exports.
+    assert client.get("/statements/").status_code == 200
+    # A finished export frees its slot.
+    body(running[0])
+    response = client.get("/statements/?format=json")
+    assert response.status_code == 200
+    assert len(json.loads(body(response))) == 3
+    body(running[1])
+
+
+def test_a_slot_held_by_a_killed_worker_expires(db, monkeypatch, settings):
+    # A worker killed mid-export never releases its slot: expiry frees it.
+    settings.EXPORT_CONCURRENCY = 1
+    monkeypatch.setattr(slots, "SLOT_SECONDS", 1)
+    assert slots.take() is not None  # and never released
+    assert slots.take() is None
+    deadline = time.monotonic() + 15
+    while (slot := slots.take()) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert slot is not None
+
+
+def test_a_streaming_export_renews_its_slot(db, monkeypatch, settings):
+    settings.EXPORT_CONCURRENCY = 1
+    monkeypatch.setattr(slots, "SLOT_SECONDS", 2)
+    monkeypatch.setattr(slots, "RENEW_EVERY", 0)
+    slot = slots.take()
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:  # longer than the slot's life, renewed throughout
+        slot.renew()
+        assert slots.take() is None
+        time.sleep(0.2)
+    slot.release()
+    assert slots.take() is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slot_is_released_when_a_stream_fails(settings, monkeypatch):
+    from django.test import RequestFactory
+
+    settings.EXPORT_CONCURRENCY = 1
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    statements(6)
+    request = RequestFactory().get("/statements/", {"format": "csv"})
+    response = exports.export_response(
+        request, Statement.objects.published(), record=record_type("statements")
+    )
+    pieces = iter(response.streaming_content)
+    next(pieces), next(pieces)  # the header and the first row: mid-query
+    _break_database()
+    with pytest.raises(DatabaseError):
+        for _ in pieces:
+            pass
+    response.close()  # what the WSGI server does after an error
+    connection.close()
+    assert slots.take() is not None
+
+
+# -- A stream cut by a failing database fails loudly --------------------------------------
+
+
+def _break_database() -> None:
+    """Break this thread's database connection for real, mid-query: PostgreSQL terminates
+    its backend (from another connection), SQLite interrupts its running statement."""
+    if connection.vendor == "postgresql":
+        pid = connection.connection.info.backend_pid
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        finally:
+            other.close()
+    else:
+        connection.connection.interrupt()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_database_failure_mid_stream_raises_instead_of_ending_the_file(monkeypatch, fmt):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    statements(7)
+    record = record_type("statements")
+    stream = exports.STREAMS[fmt][0](Statement.objects.published(), record=record)
+    received = [next(stream), next(stream)]  # the header or "[", and the first row
+    _break_database()
+    with pytest.raises(DatabaseError):
+        for piece in stream:
+            received.append(piece)
+    text = "".join(received)
+    assert 1 <= len(received) - 1 < 7
+    if fmt == "json":
+        assert not text.rstrip().endswith("]")
+    connection.close()

@@ -7,6 +7,16 @@ chunk by chunk (related rows loaded per chunk), so memory stays flat however man
 match. Atom holds the newest `FEED_LENGTH` rows. The columns are the record type's
 declaration (`articles/records/`), documented in docs/data-format.md; add columns at the
 end, never rename or remove one.
+
+A file is whole or visibly broken, never silently short:
+- a list of more than `EXPORT_MAX_ROWS` rows is refused before anything is streamed (422,
+  naming the count, the bound, and the two ways out: narrower filters or the prepared
+  full download at /downloads/), so no export outlasts the server's timeout;
+- at most `EXPORT_CONCURRENCY` exports stream at once (`slots.py`); one more answers 503
+  with `Retry-After`;
+- an error while streaming (a database that fails, a worker that is killed) propagates:
+  the server closes the connection without the chunked body's last chunk, which every
+  HTTP/1.1 client reports as an incomplete read. Nothing here catches it.
 """
 
 import csv
@@ -14,15 +24,19 @@ import datetime
 import json
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import render
 
+from .. import freshness
 from ..records.base import RecordType
-from . import atom
+from . import atom, slots
 
 CHUNK_SIZE = 2000
 FORMATS = ("csv", "json", "atom")
+RETRY_AFTER = 30  # seconds a reader is asked to wait when every export slot is taken
 
 
 def rows(queryset: QuerySet, *, record: RecordType) -> Iterator[dict]:
@@ -99,7 +113,71 @@ def export_response(
         )
     if fmt == "atom":
         return atom.list_feed_response(request, queryset, record=record)
+    bound = settings.EXPORT_MAX_ROWS
+    if count_up_to(queryset, bound + 1) > bound:
+        return _too_large(request, queryset, record=record, bound=bound)
+    slot = slots.take()
+    if slot is None:
+        return _busy(request, record=record)
     stream, content_type = STREAMS[fmt]
-    response = StreamingHttpResponse(stream(queryset, record=record), content_type=content_type)
+    content = _Holding(stream(queryset, record=record), slot)
+    response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{_filename(record, fmt)}"'
+    return response
+
+
+def count_up_to(queryset: QuerySet, limit: int) -> int:
+    """How many rows the queryset has, counted no further than `limit`.
+
+    Unordered and cut at `limit`, so a list of a million rows costs a scan of `limit`.
+    """
+    return queryset.order_by()[:limit].count()
+
+
+def list_count(queryset: QuerySet) -> int:
+    """The list's full count, shared with its page (`ArchivePaginator.count`): usually cached."""
+    return freshness.cached("count", queryset.query.sql_with_params(), queryset.count)
+
+
+class _Holding:
+    """An export's pieces, holding its export slot: renewed as they stream, released when
+    the server closes the response (also after an error). Errors are not caught."""
+
+    def __init__(self, pieces: Iterator[str], slot: slots.Slot):
+        self.pieces = pieces
+        self.slot = slot
+
+    def __iter__(self) -> Iterator[str]:
+        for piece in self.pieces:
+            self.slot.renew()
+            yield piece
+
+    def close(self) -> None:
+        self.slot.release()
+        self.pieces.close()
+
+
+def _refusal(request: HttpRequest, context: dict, *, status: int) -> HttpResponse:
+    back = request.GET.copy()
+    back.pop("format", None)
+    context["list_url"] = f"{request.path}?{back.urlencode()}" if back else request.path
+    response = render(request, "export_refused.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _too_large(
+    request: HttpRequest, queryset: QuerySet, *, record: RecordType, bound: int
+) -> HttpResponse:
+    """422: the list has more rows than one live export holds. Nothing is streamed."""
+    context = {"reason": "too_large", "rows": list_count(queryset), "bound": bound}
+    context["noun_plural"] = record.noun[1]
+    return _refusal(request, context, status=422)
+
+
+def _busy(request: HttpRequest, *, record: RecordType) -> HttpResponse:
+    """503 with Retry-After: every export slot is taken."""
+    context = {"reason": "busy", "retry_after": RETRY_AFTER, "noun_plural": record.noun[1]}
+    response = _refusal(request, context, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
     return response

@@ -22,7 +22,8 @@ def _directory() -> Path:
 
 def index(request: HttpRequest) -> HttpResponse:
     manifest = downloads.read_manifest(_directory())
-    response = render(request, "downloads.html", {"manifest": manifest})
+    context = {"manifest": manifest, "bound": settings.EXPORT_MAX_ROWS}
+    response = render(request, "downloads.html", context)
     response["ETag"] = quote_etag(f"downloads-{manifest.run if manifest else 'none'}")
     return response
 
