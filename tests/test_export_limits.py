@@ -13,8 +13,14 @@
 import csv
 import gzip
 import hashlib
+import http.client
 import io
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -336,3 +342,165 @@ def test_a_database_failure_mid_stream_raises_instead_of_ending_the_file(monkeyp
     if fmt == "json":
         assert not text.rstrip().endswith("]")
     connection.close()
+
+
+# -- A real gunicorn whose worker dies mid-export ------------------------------------------
+
+# Articles with long bodies: the CSV is several times larger than what the kernel buffers
+# between the server and a client that has stopped reading (a few MB), so the worker is
+# still writing when it dies.
+SERVER_ARTICLES = 100
+BODY_CHARS = 100_000  # under the csv module's field limit
+PREPARE_SERVER_DATABASE = f"""
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from tests.factories import ArticleFactory
+words = "The minister said nothing new. " * {BODY_CHARS // 31}
+for number in range({SERVER_ARTICLES}):
+    ArticleFactory(body=f"Report {{number}}. " + words)
+"""
+
+
+def _server_environment(database: Path) -> dict:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DATABASE_URL", "CACHE_URL", "DATABASE_REPLICA_URLS")
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SQLITE_PATH=str(database),
+        DEBUG="false",
+        HTTPS="false",
+        SECRET_KEY="tests-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+        SITE_URL="http://127.0.0.1",
+        ALLOWED_HOSTS="127.0.0.1",
+    )
+    return environment
+
+
+@pytest.fixture(scope="module")
+def server_database(tmp_path_factory) -> Path:
+    """An SQLite file the gunicorn under test serves (whatever database the suite runs on:
+    how a cut stream ends is the server's and the client's business, not the database's)."""
+    database = tmp_path_factory.mktemp("gunicorn") / "archive.sqlite3"
+    subprocess.run(
+        [sys.executable, "-c", PREPARE_SERVER_DATABASE],
+        cwd=ROOT,
+        env=_server_environment(database),
+        check=True,
+        timeout=300,
+    )
+    return database
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Gunicorn:
+    """gunicorn serving the archive on a free port with one worker."""
+
+    def __init__(self, database: Path, *arguments: str):
+        self.port = _free_port()
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "1"]
+        command += ["--bind", f"127.0.0.1:{self.port}", *arguments]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=_server_environment(database),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._wait_until_listening()
+
+    def _wait_until_listening(self, within: float = 60) -> None:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, "gunicorn exited"
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("gunicorn did not start listening")
+
+    def worker_pid(self) -> int:
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        assert len(children) == 1, children
+        return int(children[0])
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def get(self, path: str) -> http.client.HTTPResponse:
+        """A GET over HTTP/1.1 from a client with a small receive buffer, which stops
+        reading when the caller does."""
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16_384)
+        sock.settimeout(120)
+        sock.connect(("127.0.0.1", self.port))
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        connection.sock = sock
+        connection.request("GET", path)
+        return connection.getresponse()
+
+
+WORKERS = {
+    "sync": ("--worker-class", "sync", "--timeout", "120"),
+    "gthread": ("--worker-class", "gthread", "--threads", "4", "--timeout", "120"),
+}
+
+
+@pytest.mark.parametrize("worker", list(WORKERS))
+def test_a_worker_killed_mid_export_leaves_the_client_an_incomplete_body(server_database, worker):
+    server = Gunicorn(server_database, *WORKERS[worker])
+    try:
+        # Whole when nothing goes wrong: every row, and the chunked body's last chunk.
+        whole = server.get("/articles/?format=csv")
+        assert whole.status == 200
+        assert whole.getheader("Transfer-Encoding") == "chunked"
+        assert whole.getheader("Content-Length") is None
+        rows = list(csv.DictReader(io.StringIO(whole.read().decode())))
+        assert len(rows) == SERVER_ARTICLES
+
+        cut = server.get("/articles/?format=csv")
+        assert cut.status == 200
+        assert cut.getheader("Transfer-Encoding") == "chunked"
+        received = cut.read(100_000)
+        os.kill(server.worker_pid(), signal.SIGKILL)
+        with pytest.raises(http.client.IncompleteRead):
+            cut.read()
+        assert len(received) == 100_000
+    finally:
+        server.stop()
+
+
+def test_a_sync_worker_killed_by_its_timeout_mid_export_leaves_an_incomplete_body(
+    server_database,
+):
+    # The issue's case: a reader stops reading (or reads slowly), the export outlasts
+    # gunicorn's timeout and the arbiter kills the worker.
+    server = Gunicorn(server_database, "--worker-class", "sync", "--timeout", "2")
+    try:
+        cut = server.get("/articles/?format=json")
+        assert cut.status == 200
+        assert cut.read(1) == b"["
+        worker = server.worker_pid()
+        deadline = time.monotonic() + 60
+        while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)  # waiting for the arbiter to kill the worker, not timing it
+        with pytest.raises(http.client.IncompleteRead):
+            cut.read()
+    finally:
+        server.stop()
