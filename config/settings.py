@@ -256,8 +256,8 @@ PAGE_SIZE = env_int("PAGE_SIZE", 25)
 # Live exports (`?format=csv|json` on a list): a list with more rows than this is refused
 # with a message pointing to narrower filters and the prepared downloads, so no export
 # outlasts the server's timeout and ends cut short. 50,000 statements stream in about
-# 30 s at the slowest rate measured (docs/decisions.md), a quarter of the 120 s
-# `--timeout` the README gives gunicorn.
+# 20 s alone and 55 s with two at once on a busy two-core machine (docs/decisions.md),
+# inside the 120 s `--timeout` the README gives gunicorn.
 EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 50_000)
 # At most this many live exports at once across every worker and machine (slots in the
 # shared cache); one more answers 503 with Retry-After, so exports cannot starve readers.
