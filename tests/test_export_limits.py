@@ -225,6 +225,16 @@ def test_a_new_run_replaces_the_files_and_keeps_the_one_served_until_then(db, pr
     assert not [entry for entry in prepared.rglob("*.tmp")]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_prepare_downloads_reads_each_type_in_a_snapshot_of_its_own(tmp_path):
+    # Outside any transaction, as the command runs: on PostgreSQL each type is read in a
+    # REPEATABLE READ transaction, so its CSV and JSON hold the same rows.
+    statements(3)
+    manifest = downloads.prepare(tmp_path)
+    assert manifest.find("statements.csv.gz").rows == manifest.find("statements.json.gz").rows
+    assert manifest.find("statements.csv.gz").rows == 3
+
+
 def test_the_refusal_links_the_prepared_downloads(client, db, prepared, settings):
     statements(3)
     downloads.prepare(prepared)
