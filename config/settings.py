@@ -265,6 +265,20 @@ if not SITE_URL.startswith(("https://", "http://")):
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 
+# Live exports (`?format=csv|json` on a list): a list with more rows than this is refused
+# with a message pointing to narrower filters and the prepared downloads, so no export
+# outlasts the server's timeout and ends cut short. 50,000 statements stream in about
+# 20 s alone and 55 s with two at once on a busy two-core machine (docs/decisions.md),
+# inside the 120 s `--timeout` the README gives gunicorn.
+EXPORT_MAX_ROWS = env_int("EXPORT_MAX_ROWS", 50_000)
+# At most this many live exports at once across every worker and machine (slots in the
+# shared cache); one more answers 503 with Retry-After, so exports cannot starve readers.
+EXPORT_CONCURRENCY = env_int("EXPORT_CONCURRENCY", 2)
+if EXPORT_MAX_ROWS < 1 or EXPORT_CONCURRENCY < 1:
+    raise ImproperlyConfigured("EXPORT_MAX_ROWS and EXPORT_CONCURRENCY must be at least 1")
+# The prepared full downloads (`manage.py prepare_downloads`, served at /downloads/).
+DOWNLOADS_DIR = Path(os.environ.get("DOWNLOADS_DIR", "") or BASE_DIR / "var" / "downloads")
+
 # HTTPS: on in production. HTTPS=false turns off the redirect, HSTS and secure cookies
 # together, for a plain-HTTP test of a production setup (the test suite sets it).
 if "SECURE_COOKIES" in os.environ:

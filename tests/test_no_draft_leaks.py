@@ -1,10 +1,12 @@
 """Nothing unpublished reaches a public surface: a crawl of every export, feed, sitemap,
 search and list with drafts present finds none of their words."""
 
+import gzip
 import re
 
 import pytest
 
+from articles.formats import downloads
 from articles.models import PublicationStatus
 
 from .factories import ActorFactory, ArticleFactory, EventFactory, StatementFactory
@@ -34,11 +36,16 @@ def archive_with_drafts():
 
 def content(response) -> str:
     if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode()
+        data = b"".join(response.streaming_content)
+        if response["Content-Type"] == "application/gzip":  # a prepared download
+            data = gzip.decompress(data)
+        return data.decode()
     return response.content.decode()
 
 
-def test_no_public_surface_shows_a_draft(client, archive_with_drafts):
+def test_no_public_surface_shows_a_draft(client, archive_with_drafts, settings, tmp_path):
+    settings.DOWNLOADS_DIR = tmp_path
+    manifest = downloads.prepare(tmp_path)
     speaker, public = archive_with_drafts
     paths = ["/", "/feeds/statements/", f"/actors/{speaker.slug}/feed/", "/dates/",
              "/dates/2023/", "/search/?q=report", "/search/?q=words",
@@ -46,6 +53,10 @@ def test_no_public_surface_shows_a_draft(client, archive_with_drafts):
     for listing in ("/statements/", "/articles/", "/events/"):
         paths.append(listing)
         paths += [f"{listing}?format={fmt}" for fmt in ("csv", "json", "atom")]
+    # Actors are always public (a draft's mentioned actor is still an actor), so, as for
+    # the lists, their file is left out of the crawl.
+    paths += ["/downloads/"]
+    paths += [f"/downloads/{file.name}" for file in manifest.files if file.record != "actors"]
     sitemap = client.get("/sitemap.xml").content.decode()
     paths += [re.sub(r"^https?://[^/]+", "", url) for url in re.findall(r"<loc>([^<]+)", sitemap)]
     seen = 0
@@ -57,3 +68,4 @@ def test_no_public_surface_shows_a_draft(client, archive_with_drafts):
     assert seen > 20
     # The crawl reads what is public: the public statement is in its exports.
     assert "Open words" in content(client.get("/statements/?format=csv"))
+    assert "Open words" in content(client.get("/downloads/statements.json.gz"))

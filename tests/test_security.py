@@ -28,6 +28,7 @@ PUBLIC_POLICY = (
         ("/no-such-page/", 404),
         ("/feeds/statements/", 200),
         ("/sitemap.xml", 200),
+        ("/downloads/", 200),
     ],
 )
 def test_public_responses_carry_the_strict_policy(client, demo, path, status):
@@ -81,7 +82,7 @@ def csrf_client(db):
     return client
 
 
-@pytest.mark.parametrize("path", ["/", "/statements/", "/search/?q=x"])
+@pytest.mark.parametrize("path", ["/", "/statements/", "/search/?q=x", "/downloads/"])
 @pytest.mark.parametrize("method", ["post", "put", "delete", "patch", "options", "trace"])
 def test_public_pages_refuse_methods_other_than_get_and_head(csrf_client, path, method):
     request = getattr(csrf_client, method)
@@ -97,7 +98,7 @@ def test_public_pages_refuse_methods_other_than_get_and_head(csrf_client, path, 
     assert response["Allow"] == "GET, HEAD"
 
 
-@pytest.mark.parametrize("path", ["/", "/statements/", "/search/?q=x"])
+@pytest.mark.parametrize("path", ["/", "/statements/", "/search/?q=x", "/downloads/"])
 def test_public_pages_answer_get_and_head(client, db, path):
     assert client.get(path).status_code == 200
     response = client.head(path)

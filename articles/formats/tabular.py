@@ -7,22 +7,36 @@ chunk by chunk (related rows loaded per chunk), so memory stays flat however man
 match. Atom holds the newest `FEED_LENGTH` rows. The columns are the record type's
 declaration (`articles/records/`), documented in docs/data-format.md; add columns at the
 end, never rename or remove one.
+
+A file is whole or visibly broken, never silently short:
+- a list of more than `EXPORT_MAX_ROWS` rows is refused before anything is streamed (422,
+  naming the count, the bound, and the two ways out: narrower filters or the prepared
+  full download at /downloads/), so no export outlasts the server's timeout;
+- at most `EXPORT_CONCURRENCY` exports stream at once (`slots.py`); one more answers 503
+  with `Retry-After`;
+- an error while streaming (a database that fails, a worker that is killed) propagates:
+  the server closes the connection without the chunked body's last chunk, which every
+  HTTP/1.1 client reports as an incomplete read. Nothing here catches it.
 """
 
 import csv
 import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import render
 
+from .. import freshness
 from ..records.base import RecordType
-from . import atom
+from . import atom, slots
 
 CHUNK_SIZE = 2000
 FORMATS = ("csv", "json", "atom")
+RETRY_AFTER = 30  # seconds a reader is asked to wait when every export slot is taken
 
 
 def rows(queryset: QuerySet, *, record: RecordType) -> Iterator[dict]:
@@ -49,20 +63,36 @@ def _inert(value):
     return value
 
 
-def stream_csv(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
+def csv_text(rows: Iterable[dict], *, record: RecordType) -> Iterator[str]:
+    """The CSV file of these rows, piece by piece: the header, then one line per row."""
     writer = csv.DictWriter(_Echo(), fieldnames=record.column_names)
     yield writer.writeheader()
-    for row in rows(queryset, record=record):
+    for row in rows:
         yield writer.writerow({name: _inert(value) for name, value in row.items()})
 
 
-def stream_json(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
+def json_text(rows: Iterable[dict], *, record: RecordType) -> Iterator[str]:
+    """The JSON array of these rows, piece by piece; its closing bracket comes last."""
     yield "["
     separator = "\n"
-    for row in rows(queryset, record=record):
+    for row in rows:
         yield separator + json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False)
         separator = ",\n"
     yield "\n]\n"
+
+
+def stream_csv(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
+    return csv_text(rows(queryset, record=record), record=record)
+
+
+def stream_json(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
+    return json_text(rows(queryset, record=record), record=record)
+
+
+STREAMS = {
+    "csv": (stream_csv, "text/csv; charset=utf-8"),
+    "json": (stream_json, "application/json"),
+}
 
 
 def _filename(record: RecordType, extension: str) -> str:
@@ -83,10 +113,71 @@ def export_response(
         )
     if fmt == "atom":
         return atom.list_feed_response(request, queryset, record=record)
-    if fmt == "csv":
-        content, content_type = stream_csv(queryset, record=record), "text/csv; charset=utf-8"
-    else:
-        content, content_type = stream_json(queryset, record=record), "application/json"
+    bound = settings.EXPORT_MAX_ROWS
+    if count_up_to(queryset, bound + 1) > bound:
+        return _too_large(request, queryset, record=record, bound=bound)
+    slot = slots.take()
+    if slot is None:
+        return _busy(request, record=record)
+    stream, content_type = STREAMS[fmt]
+    content = _Holding(stream(queryset, record=record), slot)
     response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{_filename(record, fmt)}"'
+    return response
+
+
+def count_up_to(queryset: QuerySet, limit: int) -> int:
+    """How many rows the queryset has, counted no further than `limit`.
+
+    Unordered and cut at `limit`, so a list of a million rows costs a scan of `limit`.
+    """
+    return queryset.order_by()[:limit].count()
+
+
+def list_count(queryset: QuerySet) -> int:
+    """The list's full count, shared with its page (`ArchivePaginator.count`): usually cached."""
+    return freshness.cached("count", queryset.query.sql_with_params(), queryset.count)
+
+
+class _Holding:
+    """An export's pieces, holding its export slot: renewed as they stream, released when
+    the server closes the response (also after an error). Errors are not caught."""
+
+    def __init__(self, pieces: Iterator[str], slot: slots.Slot):
+        self.pieces = pieces
+        self.slot = slot
+
+    def __iter__(self) -> Iterator[str]:
+        for piece in self.pieces:
+            self.slot.renew()
+            yield piece
+
+    def close(self) -> None:
+        self.slot.release()
+        self.pieces.close()
+
+
+def _refusal(request: HttpRequest, context: dict, *, status: int) -> HttpResponse:
+    back = request.GET.copy()
+    back.pop("format", None)
+    context["list_url"] = f"{request.path}?{back.urlencode()}" if back else request.path
+    response = render(request, "export_refused.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _too_large(
+    request: HttpRequest, queryset: QuerySet, *, record: RecordType, bound: int
+) -> HttpResponse:
+    """422: the list has more rows than one live export holds. Nothing is streamed."""
+    context = {"reason": "too_large", "rows": list_count(queryset), "bound": bound}
+    context["noun_plural"] = record.noun[1]
+    return _refusal(request, context, status=422)
+
+
+def _busy(request: HttpRequest, *, record: RecordType) -> HttpResponse:
+    """503 with Retry-After: every export slot is taken."""
+    context = {"reason": "busy", "retry_after": RETRY_AFTER, "noun_plural": record.noun[1]}
+    response = _refusal(request, context, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
     return response

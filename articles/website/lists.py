@@ -230,6 +230,7 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
         "facets": [],
         "noun": record.noun[0],
         "noun_plural": record.noun[1],
+        "export_max_rows": settings.EXPORT_MAX_ROWS,
     }
     if filterset.is_valid():
         export = export_response(request, filterset.qs, record=record)

@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 
 from ..formats.atom import ActorStatementsFeed, LatestStatementsFeed
 from ..formats.sitemaps import SITEMAPS
-from . import actors, dates, lists, pages, search
+from . import actors, dates, downloads, lists, pages, search
 
 article_patterns = [
     path("", pages.home, name="home"),
@@ -21,6 +21,8 @@ article_patterns = [
     path("events/<slug:slug>/", pages.event_detail, name="event"),
     path("outlets/<slug:slug>/", pages.outlet_detail, name="outlet"),
     path("places/<slug:slug>/", pages.place_detail, name="place"),
+    path("downloads/", downloads.index, name="downloads"),
+    path("downloads/<str:name>", downloads.download, name="download"),
     path("dates/", dates.index_view, name="dates"),
     # Dates are zero-padded (2023/10/28); impossible ones (2023/02/31) answer 404.
     re_path(r"^dates/(?P<year>[0-9]{4})/$", dates.year_view, name="year"),
