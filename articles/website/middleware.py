@@ -11,9 +11,9 @@ left out. The generation is read once for the whole request, from the shared cac
 The same validator keys the rendered page in the shared cache: a reader's GET that
 another reader already asked for in this generation gets the stored response, without
 a query or a template rendered. Only complete 200 responses that set no cookie and
-allow storing are kept (never a stream, an error, `/healthz` or a signed-in user's page), and every write moves the
-generation, so no stored page outlives a change; old generations' pages expire with
-PAGE_CACHE_SECONDS.
+allow storing are kept (never a stream, an error, `/healthz` or a signed-in user's
+page), and every write moves the generation, so no stored page outlives a change; old
+generations' pages expire with PAGE_CACHE_SECONDS.
 """
 
 import hashlib
