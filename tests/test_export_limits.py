@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
 from django.db.utils import DatabaseError
@@ -122,6 +123,7 @@ def test_the_list_page_states_the_bound_only_when_the_list_is_over_it(client, db
     page = client.get("/statements/").content.decode()
     assert "format=csv" in page and "holds at most" not in page
     settings.EXPORT_MAX_ROWS = 2
+    cache.clear()  # a new setting comes with a restart, and pages stored before it go
     page = client.get("/statements/").content.decode()
     assert "format=csv" in page
     assert "A CSV or JSON download holds at most 2 rows and this list has 3" in page
@@ -203,6 +205,20 @@ def test_the_downloads_page_before_any_preparation(client, prepared):
     assert response.status_code == 200
     assert "have not been prepared yet" in response.content.decode()
     assert client.get("/downloads/statements.csv.gz").status_code == 404
+
+
+def test_the_downloads_page_shows_a_new_preparation_at_once(client, db, prepared):
+    """Preparing moves the archive's generation: no stored page or 304 keeps the old list."""
+    assert "have not been prepared yet" in client.get("/downloads/").content.decode()
+    statements(2)
+    downloads.prepare(prepared)
+    assert "statements.csv.gz" in client.get("/downloads/").content.decode()
+    first = client.get("/downloads/")
+    second_run = downloads.prepare(prepared)  # no record changed, the files did
+    again = client.get("/downloads/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert again.content != first.content
+    assert f"/downloads/{second_run.find('statements.csv.gz').name}" in again.content.decode()
 
 
 @pytest.mark.parametrize("name", ["manifest.json", "..%2Fmanifest.json", "nothing.csv.gz"])

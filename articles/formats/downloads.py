@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .. import freshness
 from ..records.base import RecordType
 from ..records.registry import RECORD_TYPES
 from . import tabular
@@ -88,6 +89,7 @@ def prepare(directory: Path) -> Manifest:
     manifest = Manifest(generated_at=generated_at, run=run, files=tuple(files))
     served = read_manifest(directory)
     _replace(directory / MANIFEST, _manifest_json(manifest).encode())
+    freshness.advance()  # the downloads page and its validators name the new run
     # The run served until now stays, so a download that started before the switch ends.
     _remove_old_runs(directory, keep=(run, served.run if served else None))
     return manifest
