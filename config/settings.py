@@ -139,7 +139,7 @@ if DATABASE_CONNECT_TIMEOUT < 1:
 # Milliseconds a public page's query may run before it is stopped and the page answers
 # 503 (config.middleware.PublicStatementTimeoutMiddleware). Not the admin, not commands.
 # 0 turns the limit off.
-PUBLIC_STATEMENT_TIMEOUT_MS = env_int("PUBLIC_STATEMENT_TIMEOUT_MS", 5000)
+PUBLIC_STATEMENT_TIMEOUT_MS = env_int("PUBLIC_STATEMENT_TIMEOUT_MS", 10_000)
 if PUBLIC_STATEMENT_TIMEOUT_MS < 0:
     raise ImproperlyConfigured("PUBLIC_STATEMENT_TIMEOUT_MS must be 0 (off) or more")
 
