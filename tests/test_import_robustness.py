@@ -130,7 +130,7 @@ CASES = [
     Case("section null", envelope(places=None), ("“places” must be a list of records, not null",)),
     Case("section twice", raw('"outlets": [', '"outlets": [], "outlets": ['), ("“outlets” is given twice",)),  # noqa: E501
     Case("record deeply nested", raw('"actors": [', '"actors": [' + nested(DEEP) + ","), ("record 1 (actor): nested more than 8 levels",)),  # noqa: E501
-    Case("field deeply nested", raw('"name": "Antony Blinken"', '"name": ' + nested(DEEP)), ("record 1 (actor): field 'name': nested more than",)),  # noqa: E501
+    Case("field deeply nested", raw('"name": "Antony Blinken"', '"name": ' + nested(DEEP)), ("record 1 (actor antony-blinken): field 'name': nested more than",)),  # noqa: E501
     Case("record a number", lambda data, text: {**data, "actors": [5]}, ("record 1 (actor): expected an object, not a number",)),  # noqa: E501
     Case("record null", lambda data, text: {**data, "outlets": [None]}, ("record 1 (outlet): expected an object, not null",)),  # noqa: E501
     Case("field twice", raw('"slug": "antony-blinken", ', '"slug": "antony-blinken", "slug": "x", '), ("record 1 (actor): field 'slug': given twice",)),  # noqa: E501
@@ -156,6 +156,7 @@ CASES = [
     Case("aliases not a list", change("actors", 0, aliases="Tony"), ("record 1 (actor antony-blinken): field 'aliases': expected a list, not a string",)),  # noqa: E501
     Case("alias a number", change("actors", 0, aliases=["Tony", 3]), ("field 'aliases': item 2: expected a string, not a number",)),  # noqa: E501
     Case("alias with NUL", change("actors", 0, aliases=["To\x00ny"]), ("field 'aliases': item 1: contains a NUL",)),  # noqa: E501
+    Case("too many aliases", change("actors", 0, aliases=[f"a{i}" for i in range(10_001)]), ("record 1 (actor antony-blinken): field 'aliases': a list of more than 10000 items",)),  # noqa: E501
     Case("alias twice", change("actors", 0, aliases=["Tony", "Tony"]), ("field 'aliases': item 2 repeats “Tony”",)),  # noqa: E501
     Case("actor parent a list", change("actors", 5, parent=["israel"]), ("record 6 (actor israel-air-force): field 'parent': expected the actor's key",)),  # noqa: E501
     Case("actors in a loop", change("actors", 4, parent="israel-air-force"), ("record 5 (actor israel): field 'parent': the chain of parents loops: israel → israel-air-force → israel-defense-forces → israel",)),  # noqa: E501

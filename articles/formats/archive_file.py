@@ -1,9 +1,10 @@
 """Reading an archive file as a stream of records, with strict types (docs/data-format.md).
 
 The file is parsed with ijson's event parser, one record at a time, so memory holds one
-record, not the file: `records(stream, wanted)` yields the records of the sections wanted
-and skips the others without building them. Nesting inside a record is capped
-(`MAX_DEPTH`), and values are built without recursion, so no file can exhaust the stack.
+record, not the file: `records(stream, sections, wanted)` yields the records of the
+sections wanted and reads past the others without building them. Nesting inside a record
+is capped (`MAX_DEPTH`), and so is a list inside a record (`MAX_ITEMS`); values are built
+without recursion, so no file can exhaust the stack.
 
 `check_record(section, record)` checks one record's shape and the JSON type of every
 field against its kind (a name is a string, a date an ISO string, `fatalities` a whole
@@ -34,6 +35,7 @@ from ..records.interchange_fields import (
 )
 
 MAX_DEPTH = 8  # a record (1) › a list of rows (2) › a row (3): anything deeper is refused
+MAX_ITEMS = 10_000  # items of one list inside a record (aliases, participants, mentions)
 # NUL, which PostgreSQL cannot store in text, and lone surrogates, which are not UTF-8.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 TEXT_TYPES = {"CharField", "TextField", "SlugField", "URLField", "EmailField"}
@@ -191,8 +193,10 @@ def _value(events: _Events, event: str, data, field: str | None) -> Any:
         parent = stack[-1]
         if isinstance(parent, dict):
             parent[keys[-1]] = value
-        else:
+        elif len(parent) < MAX_ITEMS:
             parent.append(value)
+        else:
+            raise RecordError(field, f"a list of more than {MAX_ITEMS} items")
 
 
 def _record(events: _Events, event: str, data) -> Any:
@@ -208,7 +212,11 @@ def _record(events: _Events, event: str, data) -> Any:
         if name in record:
             raise RecordError(name, "given twice")
         event, data = events.take()
-        record[name] = _value(events, event, data, name)
+        try:
+            record[name] = _value(events, event, data, name)
+        except RecordError as error:
+            error.record = record  # what was read of it names the record
+            raise
 
 
 def _skip(events: _Events, event: str) -> None:
@@ -268,7 +276,8 @@ def records(
             try:
                 record = _record(events, event, data)
             except RecordError as error:
-                raise refusal(sections[name], number, None, error) from None
+                partial = getattr(error, "record", None)
+                raise refusal(sections[name], number, partial, error) from None
             yield name, number, record
     events.at = "after the archive's closing brace"
     for _ in events:
