@@ -257,3 +257,23 @@ def test_a_valid_file_with_a_byte_order_mark_imports(demo):
     counts = archive_import(stream=io.BytesIO(b"\xef\xbb\xbf" + text.encode()))
     assert counts["places"]["unchanged"] == Place.objects.count()
     assert export_text() == text
+
+
+class OneWay(io.RawIOBase):
+    """A stream that cannot go back, as a pipe: the import copies it to read it twice."""
+
+    def __init__(self, data: bytes):
+        self.data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        return self.data.readinto(buffer)
+
+
+def test_a_stream_that_cannot_seek_imports(demo):
+    text = export_text()
+    counts = archive_import(stream=OneWay(text.encode()))
+    assert counts["statements"]["unchanged"] == Statement.objects.count()
+    assert export_text() == text
