@@ -6,10 +6,12 @@ a statement's article + speaker + text), never by database ids, so an archive mo
 between databases. Export is deterministic (sorted by natural key, one record per line),
 so export → import into an empty database → export gives the same bytes.
 
-Import runs in one transaction and validates every record with `full_clean()`; the first
-invalid record stops it with "record N (kind key): field 'x': message" and nothing is
-written. Importing the same file twice changes nothing the second time: unchanged rows
-are not saved (no new history entries, no new `updated_at`).
+Import streams the file (`archive_file.py`): a first reading checks it whole (shape,
+strict JSON types, duplicate natural keys, loops of parents) and writes nothing; then one
+transaction validates and writes every record with `full_clean()`. The first invalid
+record stops it with "record N (kind key): field 'x': message" and nothing is written.
+Importing the same file twice changes nothing the second time: unchanged rows are not
+saved (no new history entries, no new `updated_at`).
 
 Each record type declares its section of the file (`ARCHIVE` in
 `articles/records/<type>.py`, with the field kinds of
@@ -20,11 +22,13 @@ read the declarations, so a new field is one line in its type's module.
 import datetime
 import hashlib
 import json
+import tempfile
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Model, Prefetch, QuerySet
 
 from .. import freshness
@@ -40,6 +44,15 @@ from ..records.interchange_fields import (
     Refs,
     Scope,
     Value,
+)
+from .archive_file import (
+    ArchiveError,
+    RecordError,
+    check_record,
+    kind_of,
+    records,
+    refusal,
+    where,
 )
 
 FORMAT = "conflict-archive"
@@ -181,14 +194,7 @@ def archive_export(
 
 # Import ---------------------------------------------------------------------------------
 
-
-class ArchiveError(Exception):
-    """The archive cannot be imported; the message names the record and the field."""
-
-
-class _RecordError(Exception):
-    def __init__(self, field: str | None, message: str):
-        self.field, self.message = field, message
+CACHE_SIZE = 1000  # instances kept per section; other records met are remembered by id
 
 
 def _validation_message(error: ValidationError) -> tuple[str | None, str]:
@@ -218,7 +224,7 @@ def _update(instance: Model, values: dict, *, field: str | None = None) -> bool:
         instance.full_clean()
     except ValidationError as error:
         name, message = _validation_message(error)
-        raise _RecordError(field or name, message) from None
+        raise RecordError(field or name, message) from None
     return instance._state.adding or before != [getattr(instance, a) for a in attnames]
 
 
@@ -231,9 +237,13 @@ def _set_related(manager, objects: list[Model]) -> None:
 class _Importer:
     def __init__(self):
         self.counts: dict[str, dict[str, int]] = {}
-        # Records of single-key sections by key, as imported or looked up: what references
-        # find without asking the database again.
-        self.known: dict[str, dict[str, Model]] = {section.name: {} for section in SECTIONS}
+        # Records of single-key sections met so far: the ids of all of them, and the last
+        # CACHE_SIZE as instances, so references rarely ask the database and memory stays
+        # bounded (statements come sorted by article, so their article is usually cached).
+        self.ids: dict[str, dict[str, int]] = {section.name: {} for section in SECTIONS}
+        self.cache: dict[str, OrderedDict[str, Model]] = {
+            section.name: OrderedDict() for section in SECTIONS
+        }
 
     def count(self, section: str, outcome: str) -> None:
         section_counts = self.counts.setdefault(
@@ -241,29 +251,44 @@ class _Importer:
         )
         section_counts[outcome] += 1
 
+    def remember(self, section_name: str, key: str, instance: Model) -> None:
+        self.ids[section_name][key] = instance.pk
+        cache = self.cache[section_name]
+        cache[key] = instance
+        cache.move_to_end(key)
+        if len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+
+    def lookup(self, section_name: str, key: str) -> Model | None:
+        """The record of the section with this key: met before, or in the database."""
+        cache = self.cache[section_name]
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        section = BY_NAME[section_name]
+        pk = self.ids[section_name].get(key)
+        rows = section.model.objects.filter(**({"pk": pk} if pk else {section.key[0]: key}))
+        found = rows.first()
+        if found is not None:
+            self.remember(section_name, key, found)
+        return found
+
     def find(self, section_name: str, key, field: str, *, required: bool) -> Model | None:
         """The record a reference names, from the archive or the database."""
         section = BY_NAME[section_name]
         if key is None or key == "":
             if required:
-                raise _RecordError(field, "This field cannot be blank.")
+                raise RecordError(field, "This field cannot be blank.")
             return None
-        if not isinstance(key, str):
-            raise _RecordError(field, f"expected the {section.noun}'s key as a string, not {key!r}")
-        known = self.known[section_name]
-        if key not in known:
-            found = section.model.objects.filter(**{section.key[0]: key}).first()
-            if found is None:
-                raise _RecordError(
-                    field, f"no {section.noun} “{key}” in the archive or the database"
-                )
-            known[key] = found
-        return known[key]
+        found = self.lookup(section_name, key)
+        if found is None:
+            raise RecordError(field, f"no {section.noun} “{key}” in the archive or the database")
+        return found
 
     def existing(self, section: ArchiveSection, key: dict) -> Model | None:
         """The record with this natural key in the database; None for a new one."""
-        if len(section.key) == 1 and key[section.key[0]] in self.known[section.name]:
-            return self.known[section.name][key[section.key[0]]]
+        if len(section.key) == 1:
+            return self.lookup(section.name, key[section.key[0]])
         try:
             return section.model.objects.filter(**key).first()
         except (ValidationError, ValueError, TypeError):
@@ -273,9 +298,6 @@ class _Importer:
         """One row of a nested list as model values: {"actor": <Actor>, "role": "target"}."""
         if len(field.fields) == 1:
             item = {field.fields[0].name: item}
-        elif not isinstance(item, dict) or set(item) != {f.name for f in field.fields}:
-            shape = ", ".join(f'"{f.name}": …' for f in field.fields)
-            raise _RecordError(field.name, f"expected {{{shape}}}")
         return {
             f.name: (
                 self.find(f.section, item[f.name], field.name, required=True)
@@ -315,7 +337,7 @@ class _Importer:
                 case Nested(name):
                     lists.append((field, [self.nested_row(field, item) for item in r[name]]))
                 case Value(name) | Date(name) | DecimalString(name):
-                    values[name] = r[name]  # as in the file: full_clean() converts it
+                    values[name] = r[name]  # of the right JSON type: full_clean() converts it
                 case Digest():
                     pass  # checked below, once the references it covers are found
                 case Ref():
@@ -338,7 +360,7 @@ class _Importer:
             instance.save()
         self.count(section.name, "created" if adding else ("updated" if changed else "unchanged"))
         if len(section.key) == 1:
-            self.known[section.name][r[section.key[0]]] = instance
+            self.remember(section.name, r[section.key[0]], instance)
         for field, items in lists:
             if isinstance(field, Refs):
                 _set_related(getattr(instance, field.name), items)
@@ -347,7 +369,8 @@ class _Importer:
 
     def link(self, section: ArchiveSection, r: dict) -> None:
         """Second pass: set the record's references to its own section (its parent)."""
-        instance = self.known[section.name][r[section.key[0]]]
+        key = section.key[0]
+        instance = self.find(section.name, r[key], key, required=True)
         values = {
             field.name: self.find(section.name, r[field.name], field.name, required=False)
             for field in _own_refs(section)
@@ -362,93 +385,176 @@ class _Importer:
         """A digest given in the file must match the fields it is of."""
         for name in field.of:
             if not isinstance(r[name], str):
-                raise _RecordError(name, "expected a string")
+                raise RecordError(name, "expected a string")
         expected = digest(*(r[name] for name in field.of))
         if r[field.name] not in (None, "", expected):
             of = ", ".join(field.of[:-1]) + " and " + field.of[-1]
-            raise _RecordError(
-                field.name, f"“{r[field.name]}” does not match the {of} ({expected})"
+            raise RecordError(field.name, f"“{r[field.name]}” does not match the {of} ({expected})")
+
+
+def _step(step, section: ArchiveSection, number: int, record: dict) -> None:
+    """step(section, record); any refusal, the database's included, names the record."""
+    try:
+        step(section, record)
+    except RecordError as error:
+        raise refusal(section, number, record, error) from None
+    except DatabaseError as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else "refused"
+        message = f"{where(section, number, record)}: the database refused it: {reason}"
+        raise ArchiveError(message) from None
+
+
+# Checking the whole file before writing -----------------------------------------------------
+
+
+class _Check:
+    """What the first reading of the file learns: the envelope, how many records each
+    section has, which natural keys were met (to refuse a duplicate) and the parent links
+    of sections that refer to themselves (to refuse a loop)."""
+
+    def __init__(self):
+        self.envelope: dict[str, Any] = {}
+        self.totals: dict[str, int] = {}
+        self.keys: dict[str, dict[bytes, int]] = {section.name: {} for section in SECTIONS}
+        self.parents: dict[str, dict[str, tuple[int, dict, Any]]] = {}
+        self.first_error: ArchiveError | None = None
+
+    def envelope_value(self, name: str, value) -> None:
+        self.envelope[name] = value
+        if name == "format" and value != FORMAT:
+            raise ArchiveError(f'not a conflict archive: expected "format": "{FORMAT}"')
+        if name == "version" and (isinstance(value, bool) or value != VERSION):
+            shown_value = value if isinstance(value, int | str) else kind_of(value)
+            raise ArchiveError(
+                f"archive version {shown_value!r} is not supported: this program reads "
+                f"version {VERSION}"
             )
 
-
-def _missing(section: ArchiveSection, field: Field):
-    """The value of a field that a record leaves out."""
-    if isinstance(field, Refs | Nested):
-        return []
-    if isinstance(field, Value) and not section.model._meta.get_field(field.name).null:
-        return ""
-    return None
-
-
-def _check_shape(section: ArchiveSection, record) -> None:
-    """An object with the section's fields (those left out are filled in), lists as lists,
-    a key of one field as a string."""
-    if not isinstance(record, dict):
-        raise _RecordError(None, "expected an object")
-    names = [field.name for field in section.fields]
-    unknown = sorted(set(record) - set(names))
-    if unknown:
-        raise _RecordError(unknown[0], f"not a field of {section.name}")
-    for field in section.fields:
-        if field.name not in record:
-            record[field.name] = _missing(section, field)
-        elif isinstance(field, Refs | Nested) and not isinstance(record[field.name], list):
-            raise _RecordError(field.name, "expected a list")
-    key = section.key[0]
-    if len(section.key) == 1 and not isinstance(record[key], str | None):
-        raise _RecordError(key, "expected a string")  # as references to it are
-
-
-def _each(section: ArchiveSection, records: list, step, progress: Progress = None) -> None:
-    """step(section, record) for each record; an error names the record and the field."""
-    for number, record in enumerate(records, start=1):
+    def record(self, section: ArchiveSection, number: int, record) -> None:
+        self.totals[section.name] = number
+        if self.first_error is not None:
+            return  # reported once the envelope is known to be ours
         try:
-            step(section, record)
-        except _RecordError as error:
-            where = f"record {number} ({section.describe(record)})"
-            field = f"field '{error.field}': " if error.field else ""
-            raise ArchiveError(f"{where}: {field}{error.message}") from None
-        if progress and number % PROGRESS_EVERY == 0:
-            progress(f"{section.name}: {number} of {len(records)}")
+            record = check_record(section, record)
+            self.duplicate(section, record)
+        except RecordError as error:
+            self.first_error = refusal(section, number, record, error)
+            return
+        own = _own_refs(section)
+        if own:
+            parents = self.parents.setdefault(section.name, {})
+            links = {field.name: record[field.name] for field in own}
+            parents[record[section.key[0]]] = (number, links, record)
+
+    def duplicate(self, section: ArchiveSection, record: dict) -> None:
+        values = [record[name] for name in section.key]
+        fingerprint = hashlib.blake2b(
+            "\x00".join(str(value) for value in values).encode(), digest_size=16
+        ).digest()
+        seen = self.keys[section.name]
+        if fingerprint in seen:
+            names = " + ".join(section.key)
+            raise RecordError(
+                section.key[-1] if len(section.key) > 1 else section.key[0],
+                f"the same {names} as record {seen[fingerprint]}: a natural key may appear "
+                "only once in a file",
+            )
+        seen[fingerprint] = self.totals[section.name]
+
+    def finish(self) -> None:
+        if self.envelope.get("format") != FORMAT:
+            raise ArchiveError(f'not a conflict archive: expected "format": "{FORMAT}"')
+        if "version" not in self.envelope:
+            raise ArchiveError(f'no "version": this program reads version {VERSION}')
+        if self.first_error is not None:
+            raise self.first_error
+        for name, parents in self.parents.items():
+            self.loops(BY_NAME[name], parents)
+
+    def loops(self, section: ArchiveSection, parents: dict) -> None:
+        """Refuse a parent chain that comes back to where it started, through the file's
+        records and the database's."""
+        key = section.key[0]
+        for field in _own_refs(section):
+            from_database: dict[str, str | None] = {}
+
+            def parent_of(slug: str, field=field, from_database=from_database) -> str | None:
+                if slug in parents:
+                    return parents[slug][1][field.name] or None
+                if slug not in from_database:
+                    row = section.model.objects.filter(**{key: slug})
+                    found = row.values_list(f"{field.name}__{key}", flat=True).first()
+                    from_database[slug] = found
+                return from_database[slug]
+
+            for start, (number, _, record) in parents.items():
+                chain, current = [start], parent_of(start)
+                while current is not None and current not in chain:
+                    chain.append(current)
+                    current = parent_of(current)
+                if current == start:
+                    loop = " → ".join([*chain, start])
+                    error = RecordError(field.name, f"the chain of parents loops: {loop}")
+                    raise refusal(section, number, record, error)
 
 
-def archive_read(stream: IO[str]) -> dict[str, list]:
-    """Parse and check an archive file: its envelope and the shape of every record."""
-    try:
-        data = json.load(stream)
-    except json.JSONDecodeError as error:
-        raise ArchiveError(f"not valid JSON: {error}") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ArchiveError(f'not a conflict archive: expected "format": "{FORMAT}"')
-    if data.get("version") != VERSION:
-        raise ArchiveError(
-            f"archive version {data.get('version')!r} is not supported: this program reads "
-            f"version {VERSION}"
-        )
-    unknown = sorted(set(data) - {"format", "version", *BY_NAME})
-    if unknown:
-        raise ArchiveError(f"unknown section “{unknown[0]}”")
-    records = {}
-    for section in SECTIONS:
-        records[section.name] = data.get(section.name, [])
-        if not isinstance(records[section.name], list):
-            raise ArchiveError(f"“{section.name}” must be a list of records")
-        _each(section, records[section.name], _check_shape)
-    return records
+def archive_check(stream) -> dict[str, int]:
+    """Read the whole file once, writing nothing: its envelope, every record's shape and
+    types, duplicate natural keys, loops of parents. Return how many records each section
+    has; raise ArchiveError, naming the record and the field, for the first fault."""
+    check = _Check()
+    for name, number, value in records(stream, BY_NAME, set(BY_NAME)):
+        if number == 0:
+            check.envelope_value(name, value)
+        else:
+            check.record(BY_NAME[name], number, value)
+    check.finish()
+    return check.totals
+
+
+def _rereadable(stream):
+    """The stream itself when it can be read again from the start, otherwise a copy."""
+    if stream.seekable():
+        return stream
+    copy = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    while chunk := stream.read(1024 * 1024):
+        copy.write(chunk.encode("utf-8", "surrogatepass") if isinstance(chunk, str) else chunk)
+    return copy
+
+
+def archive_import(*, stream: IO, progress: Progress = None) -> dict[str, dict[str, int]]:
+    """Import an archive file in one transaction; return created/updated/unchanged counts.
+
+    The file (bytes, or text) is read as a stream: once to check it whole
+    (`archive_check`), then once per section to write it, so memory holds a few records,
+    not the file. Raises ArchiveError, naming the record and the field, when the file or
+    any record is invalid; nothing is then written.
+    """
+    stream = _rereadable(stream)
+    stream.seek(0)
+    totals = archive_check(stream)
+    return _write(stream, totals, progress)
 
 
 @transaction.atomic
 @freshness.bulk()  # one move of the archive's generation, not one per row
-def archive_import(*, stream: IO[str], progress: Progress = None) -> dict[str, dict[str, int]]:
-    """Import an archive file in one transaction; return created/updated/unchanged counts.
-
-    Raises ArchiveError, naming the record and the field, when any record is invalid;
-    the transaction is then rolled back and nothing is written.
-    """
-    records = archive_read(stream)
+def _write(stream, totals: dict[str, int], progress: Progress) -> dict[str, dict[str, int]]:
     importer = _Importer()
     for section in SECTIONS:
-        _each(section, records[section.name], importer.load, progress)
-        if _own_refs(section):
-            _each(section, records[section.name], importer.link, progress)
+        if not totals.get(section.name):
+            continue
+        stream.seek(0)
+        links: list[tuple[int, dict]] = []
+        for _, number, record in records(stream, BY_NAME, {section.name}):
+            if number == 0:
+                continue
+            record = check_record(section, record)
+            _step(importer.load, section, number, record)
+            if _own_refs(section):
+                names = [section.key[0], *(field.name for field in _own_refs(section))]
+                links.append((number, {name: record[name] for name in names}))
+            if progress and number % PROGRESS_EVERY == 0:
+                progress(f"{section.name}: {number} of {totals[section.name]}")
+        for number, record in links:
+            _step(importer.link, section, number, record)
     return importer.counts

@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
-            with open(file, encoding="utf-8") as stream:
+            with open(file, "rb") as stream:  # read as a stream of UTF-8 bytes
                 counts = archive_import(stream=stream, progress=self.stdout.write)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
