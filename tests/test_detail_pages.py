@@ -7,6 +7,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 
 from actors.models import Actor
 from articles.formats.citations import bibtex, citation_for, csl_json, plain_text
@@ -585,16 +586,21 @@ def test_actor_page_query_count(client, django_assert_max_num_queries, rows):
         about.mentioned_actors.add(actor)
         EventParticipantFactory(actor=actor)
         ArticleFactory().mentioned_actors.add(actor)
-    # 1 actor with parent, 2 aliases, 3 children, 4 roles with organisations,
-    # 5 count of statements by, 6 statements by, 7 their speakers' roles,
-    # 8 count of statements about, 9 statements about, 10 their speakers' roles,
-    # 11 event participations with events and places, 12 articles mentioning with outlets,
-    # 13 timeline statements, 14 statements per month, 15 events per month,
-    # 16 corrections
-    with django_assert_max_num_queries(16):
+    # 1 actor with parent and the two sections' counts, 2 aliases, 3 children,
+    # 4 roles with organisations, 5 corrections, 6 timeline statements (the actor's roles
+    # serve them), 7 statements by in the period, 8 statements about, 9 their speakers'
+    # roles, 10 event participations with events and places, 11 articles mentioning with
+    # outlets, 12 statements and events per month
+    with django_assert_max_num_queries(12):
         response = client.get(f"{actor.get_absolute_url()}?by_from=2023-01-01&about_to=2024-01-01")
     assert response.status_code == 200
     assert f"See all {rows} →" in visible(response)
+    cache.clear()
+    # Without a period the first section is the timeline's first statements: one less.
+    with django_assert_max_num_queries(11):
+        response = client.get(actor.get_absolute_url())
+    assert response.status_code == 200
+    assert visible(response).count(f"See all {rows} →") == 2
 
 
 @pytest.mark.parametrize("rows", [5, 200])

@@ -1,6 +1,6 @@
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -23,24 +23,60 @@ def _see_all(params: dict) -> str:
     return "?" + urlencode({key: value for key, value in params.items() if value})
 
 
+def _count(queryset) -> Subquery:
+    """The number of rows, as a value in another query's SELECT (no GROUP BY)."""
+    return Subquery(
+        queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
 def actor_detail(request, slug):
-    actor = get_object_or_404(Actor.objects.for_detail(), slug=slug)
     form = ActorStatementsForm(request.GET or None)
     public = statement_records.public()
+    periods = {prefix: form.period(prefix) for prefix in ("by", "about")}
+    by_speaker = public.by_speaker(OuterRef("pk")).between(*periods["by"])
+    about = public.about(OuterRef("pk")).between(*periods["about"])
+    # The sections' counts come with the actor, in its own query.
+    actor = get_object_or_404(
+        Actor.objects.for_detail().annotate(by_count=_count(by_speaker), about_count=_count(about)),
+        slug=slug,
+    )
+
+    # The actor's latest statements: the timeline's, and the first section's unless a
+    # period narrows it. Their speaker is the actor, whose roles are already loaded.
+    recent = list(public.by_speaker(actor).for_listing().prefetch_related(None)[:TIMELINE_SIZE])
+    by_statements = (
+        recent[:SECTION_SIZE]
+        if periods["by"] == (None, None)
+        else list(
+            public.by_speaker(actor)
+            .between(*periods["by"])
+            .for_listing()
+            .prefetch_related(None)[:SECTION_SIZE]
+        )
+    )
+    for statement in (*recent, *by_statements):
+        statement.speaker = actor
 
     sections = []
-    for prefix, base, list_param, heading in (
-        ("by", public.by_speaker(actor), "speaker", "Statements by"),
-        ("about", public.about(actor), "actor", "Statements about"),
+    for prefix, count, statements, list_param, heading in (
+        ("by", actor.by_count, by_statements, "speaker", "Statements by"),
+        (
+            "about",
+            actor.about_count,
+            list(public.about(actor).between(*periods["about"]).for_listing()[:SECTION_SIZE]),
+            "actor",
+            "Statements about",
+        ),
     ):
-        start, end = form.period(prefix)
-        queryset = base.between(start, end)
+        start, end = periods[prefix]
         sections.append(
             {
                 "prefix": prefix,
                 "heading": f"{heading} {actor.name}",
-                "count": queryset.count(),
-                "statements": list(queryset.for_listing()[:SECTION_SIZE]),
+                "count": count,
+                "statements": statements,
                 "from_field": form[f"{prefix}_from"],
                 "to_field": form[f"{prefix}_to"],
                 "filtered": bool(start or end),
@@ -63,7 +99,6 @@ def actor_detail(request, slug):
     articles = list(article_records.public().mentioning(actor).for_listing()[: RELATED_SIZE + 1])
 
     # Timeline: the actor's latest statements and events, and every role change.
-    recent = public.by_speaker(actor).select_related("speaker")[:TIMELINE_SIZE]
     entries = timeline.merge(
         [timeline.statement_entry(statement) for statement in recent],
         [
@@ -74,24 +109,28 @@ def actor_detail(request, slug):
         limit=TIMELINE_SIZE,
     )
 
-    # Activity per month: statements by or about the actor, events they took part in.
+    # Activity per month, in one query: statements by or about the actor (S), events
+    # they took part in (E).
     statement_months = (
         public.involving(actor)
-        .annotate(month=TruncMonth("said_on"))
-        .order_by("month")
-        .values("month")
+        .annotate(month=TruncMonth("said_on"), series=Value("S"))
+        .order_by()
+        .values("series", "month")
         .annotate(n=Count("pk"))
-        .values_list("month", "n")
+        .values_list("series", "month", "n")
     )
     event_months = (
         event_records.public()
         .involving(actor)
-        .annotate(month=TruncMonth("start_date"))
-        .order_by("month")
-        .values("month")
+        .annotate(month=TruncMonth("start_date"), series=Value("E"))
+        .order_by()
+        .values("series", "month")
         .annotate(n=Count("pk", distinct=True))
-        .values_list("month", "n")
+        .values_list("series", "month", "n")
     )
+    counts = list(statement_months.union(event_months, all=True))
+    statement_months = [(month, n) for series, month, n in counts if series == "S"]
+    event_months = [(month, n) for series, month, n in counts if series == "E"]
     months = timeline.monthly_activity(statement_months, event_months)
     chart = timeline.activity_svg(
         months,
