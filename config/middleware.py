@@ -137,7 +137,7 @@ class _StatementTimeout:
     """An execute wrapper that bounds each query of one connection to `limit_ms`.
 
     PostgreSQL: `SET statement_timeout` once on the connection, before its first query of
-    the request, on the driver's own cursor (so it is not counted as one of the page's
+    the request, on the driver's connection (so it is not counted as one of the page's
     queries); `RESET` afterwards, since the connection goes back to the pool. SQLite: a
     progress handler that stops the statement running past its deadline, a deadline set
     afresh before each query.
@@ -156,7 +156,9 @@ class _StatementTimeout:
         raw = self.connection.connection
         if raw is not None and raw is not self.armed:
             if self.connection.vendor == "postgresql":
-                context["cursor"].cursor.execute(f"SET statement_timeout = {int(self.limit_ms)}")
+                # On the driver's connection, not the page's cursor: that one may be a
+                # server-side cursor, which can only DECLARE a SELECT.
+                raw.execute(f"SET statement_timeout = {int(self.limit_ms)}")
             elif self.connection.vendor == "sqlite":
                 raw.set_progress_handler(self._past_deadline, self.PROGRESS_STEPS)
             self.armed = raw
