@@ -67,3 +67,11 @@ BENCH_ARGS ?=
 .PHONY: bench
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The bounded load test and the parallel exports over HTTP, gunicorn on PostgreSQL
+# (docs/benchmarks.md): creates, fills and drops its own database. E.g.
+# LOAD_ARGS="--duration 5 --connections 4" for a quick run.
+LOAD_ARGS ?=
+.PHONY: bench-load
+bench-load: install
+	$(PY) bench/load.py $(LOAD_ARGS)
