@@ -151,15 +151,16 @@ def test_search_queries_do_not_grow_with_rows(client, rows, django_assert_max_nu
         StatementFactory(speaker=speaker, text=f"Gaza statement {n}.")
         ArticleFactory(title=f"Gaza report {n}")
         EventFactory(title=f"Gaza event {n}")
-    # Queries, all types: per type (statements, actors, articles, events) 1 count,
-    # 1 page of ranked rows, 1 highlights = 12; plus the statements' speaker roles and
-    # the events' participations (for_listing prefetches) = 14.
-    with django_assert_max_num_queries(14):
+    # Queries, all types: 1 for the four counts; per type (statements, actors, articles,
+    # events) 1 page of ranked rows and 1 highlights = 8; plus the statements' speaker
+    # roles and the events' participations (for_listing prefetches) = 11.
+    with django_assert_max_num_queries(11):
         response = client.get(URL, {"q": "gaza"})
     assert response.context["total"] == 3 * rows + 1
-    # One type: 4 counts (the chosen type's by the paginator), 1 page, 1 highlights,
-    # 1 roles = 7.
-    with django_assert_max_num_queries(7):
+    assert [group["count"] for group in response.context["groups"]] == [rows, 1, rows, rows]
+    # One type: 1 for the three other counts, the chosen type's by the paginator, 1 page,
+    # 1 highlights, 1 roles = 5.
+    with django_assert_max_num_queries(5):
         response = client.get(URL, {"q": "gaza", "type": "statements"})
     assert 'rel="next"' in response.content.decode() or rows <= 25
 

@@ -5,6 +5,9 @@ each searched within its public rows.
 """
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -48,6 +51,32 @@ def _attach_highlights(objects: list, record: RecordType, q: str) -> None:
         obj.search_snippet_html = engine.marked_html(snippet)
 
 
+def _counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """Each queryset's number of rows, read once per generation, all in one query."""
+    key = [freshness.query_key(queryset) for queryset in querysets.values()]
+    return freshness.cached("search-counts", key, lambda: _count_at_once(querysets))
+
+
+def _count_at_once(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """`SELECT (SELECT COUNT(*) FROM (…)), (SELECT COUNT(*) FROM (…)), …`: one round trip."""
+    if not querysets:
+        return {}
+    columns, params = [], []
+    for number, queryset in enumerate(querysets.values()):
+        try:
+            sql, sql_params = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # matches nothing (a search of punctuation only)
+            columns.append("0")
+            continue
+        columns.append(f"(SELECT COUNT(*) FROM ({sql}) counted_{number})")
+        params.extend(sql_params)
+    first = next(iter(querysets.values()))
+    with connections[first.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        counts = cursor.fetchone()
+    return dict(zip(querysets, counts, strict=True))
+
+
 def search(request):
     form = SearchForm(request.GET)
     context = {"form": form, "groups": [], "query": ""}
@@ -63,25 +92,30 @@ def search(request):
     # Actors carry no dates and are not "involved" with one another: a date or actor
     # filter narrows the three record types and leaves actors out.
     skip_actors = bool(actor or start or end)
-    for name, record in SEARCHED.items():
-        if name == "actors" and skip_actors:
-            continue
-        ranked = engine.rank(_base(record, actor, start, end), q)
+    ranked = {
+        name: engine.rank(_base(record, actor, start, end), q)
+        for name, record in SEARCHED.items()
+        if not (name == "actors" and skip_actors)
+    }
+    # The chosen type's count comes with its pages (lists.py); the others', at once.
+    counts = _counts({name: rows for name, rows in ranked.items() if name != chosen})
+    for name, rows in ranked.items():
+        record = SEARCHED[name]
         group = {"type": name, "heading": record.noun[1].capitalize()}
         if chosen == name:
             # Counts and pages read once per generation of the archive (lists.py).
-            paginator = ArchivePaginator(ranked, settings.PAGE_SIZE)
+            paginator = ArchivePaginator(rows, settings.PAGE_SIZE)
             page = paginator.get_page(request.GET.get("page"))
             group.update(count=paginator.count, page_obj=page)
             objects = list(page.object_list)
         else:
-            key = freshness.query_key(ranked)
-            group["count"] = freshness.cached("search-count", key, ranked.count)
+            group["count"] = counts[name]
             if chosen:  # another type is chosen: its count only
                 context["groups"].append(group)
                 continue
+            key = freshness.query_key(rows)
             objects = (
-                freshness.cached("search-preview", key, _first(ranked, PREVIEW_SIZE))
+                freshness.cached("search-preview", key, _first(rows, PREVIEW_SIZE))
                 if group["count"]
                 else []
             )
