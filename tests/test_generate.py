@@ -15,11 +15,22 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot() -> list:
-    return list(
-        Statement.objects.order_by("article__url", "text").values_list(
-            "article__url", "speaker__slug", "text", "status", "said_on"
-        )
+    statements = (
+        Statement.objects.order_by("article__url", "text")
+        .select_related("article", "speaker")
+        .prefetch_related("mentioned_actors")
     )
+    return [
+        (
+            s.article.url,
+            s.speaker.slug,
+            s.text,
+            s.status,
+            s.said_on,
+            sorted(actor.slug for actor in s.mentioned_actors.all()),
+        )
+        for s in statements
+    ]
 
 
 def test_same_seed_same_archive():
@@ -30,6 +41,8 @@ def test_same_seed_same_archive():
     archive_generate(statements=120, seed=5)
     assert snapshot() == first
     assert len(first) == 120
+    mentions = [len(mentioned) for *_, mentioned in first]
+    assert set(mentions) == {0, 1, 2}  # most statements name someone, some nobody
 
 
 def test_generated_quotes_are_valid_and_indexed():
