@@ -5,10 +5,12 @@ import os
 import platform
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -132,3 +134,46 @@ def git_state() -> str:
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+# -- Processes --------------------------------------------------------------------------
+
+
+def ensure_postgres_database(url: str) -> None:
+    """The PostgreSQL database of `url`, created when missing."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise SystemExit(f"Give the PostgreSQL database a plain name, not {name!r}.")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    found = subprocess.run(
+        ["psql", admin, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not found:
+        log(f"creating the PostgreSQL database {name}")
+        subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+
+
+def start_server(command: list[str], env: dict, logfile: Path) -> subprocess.Popen:
+    """A server in its own process group, so that stopping it stops its children too."""
+    handle = logfile.open("w")
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop_server(process: subprocess.Popen | None) -> None:
+    """SIGTERM to the server's process group, SIGKILL if it is still there after 30 s."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)
+    except ProcessLookupError:
+        pass

@@ -47,7 +47,18 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
-from common import BENCH, PYTHON, RESULTS, ROOT, collectstatic, database_env, log, production_env
+from common import (
+    BENCH,
+    PYTHON,
+    RESULTS,
+    ROOT,
+    collectstatic,
+    database_env,
+    log,
+    production_env,
+    start_server,
+    stop_server,
+)
 
 DATASETTE_VERSION = "0.65.5"
 DATASETTE_VENV = BENCH / ".venv-datasette"
@@ -87,27 +98,6 @@ def ensure_wrk() -> str:
         if Path(candidate).exists():
             return candidate
     raise SystemExit("wrk is missing: apt-get update && apt-get install -y wrk")
-
-
-def start(command: list[str], env: dict, logfile: Path) -> subprocess.Popen:
-    """A server in its own process group, so that stopping it stops its children too."""
-    handle = logfile.open("w")
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def stop(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
-    except ProcessLookupError:
-        pass
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -448,8 +438,8 @@ def main() -> None:
     }
     try:
         ours_log, theirs_log = RESULTS / "gunicorn.log", RESULTS / "datasette.log"
-        ours = start(gunicorn_command, env, ours_log)
-        theirs = start(datasette_command, dict(os.environ), theirs_log)
+        ours = start_server(gunicorn_command, env, ours_log)
+        theirs = start_server(datasette_command, dict(os.environ), theirs_log)
         wait_ready(f"{ours_base}/", ours, ours_log)
         wait_ready(f"{theirs_base}/{db_name}", theirs, theirs_log)
         for pair in pairs(samples, path, db_name):
@@ -506,8 +496,8 @@ def main() -> None:
             }
             log(f"large CSV: ours {runs['ours']}, Datasette {runs['theirs']}")
     finally:
-        stop(ours)
-        stop(theirs)
+        stop_server(ours)
+        stop_server(theirs)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2, default=str))

@@ -60,11 +60,14 @@ from common import (
     ROOT,
     collectstatic,
     database_env,
+    ensure_postgres_database,
     git_state,
     log,
     machine,
     manage,
     production_env,
+    start_server,
+    stop_server,
 )
 
 HOST = "127.0.0.1"
@@ -506,49 +509,12 @@ def export_test(port: int, setup: dict) -> dict:
 # -- Processes --------------------------------------------------------------------------
 
 
-def ensure_database(url: str) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
-        raise SystemExit(f"Give the PostgreSQL database a plain name, not {name!r}.")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    found = subprocess.run(
-        ["psql", admin, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not found:
-        log(f"creating the PostgreSQL database {name}")
-        subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
-
-
 def drop_database(url: str) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = urlunsplit(parts._replace(path="/postgres"))
     log(f"dropping the PostgreSQL database {name}")
     subprocess.run(["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'])
-
-
-def start_gunicorn(command: list[str], env: dict, logfile: Path) -> subprocess.Popen:
-    handle = logfile.open("w")
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def stop_gunicorn(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
-    except ProcessLookupError:
-        pass
 
 
 def wait_ready(port: int, process: subprocess.Popen, logfile: Path, seconds: float = 120) -> None:
@@ -656,7 +622,7 @@ def main() -> None:
         },
     }
     try:
-        ensure_database(args.database_url)
+        ensure_postgres_database(args.database_url)
         result["machine"] = machine(args.database_url)
         manage(env, "migrate", "--no-input", "-v", "0")
         if not run_child(env, "count")["statements"]:
@@ -675,7 +641,7 @@ def main() -> None:
             "published": setup["samples"]["statements_published"],
         }
         logfile = RESULTS / "load-gunicorn.log"
-        server = start_gunicorn(command, env, logfile)
+        server = start_server(command, env, logfile)
         wait_ready(port, server, logfile)
         load = load_test(port, setup, password, args)
         marks = load.pop("accepted_marks")
@@ -696,7 +662,7 @@ def main() -> None:
         if not args.skip_export:
             result["export"] = export_test(port, setup)
     finally:
-        stop_gunicorn(server)
+        stop_server(server)
         if not args.keep:
             drop_database(args.database_url)
         report(result)

@@ -34,7 +34,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from common import (
     BENCH,
@@ -43,6 +42,7 @@ from common import (
     ROOT,
     collectstatic,
     database_env,
+    ensure_postgres_database,
     git_state,
     log,
     machine,
@@ -70,23 +70,6 @@ print(total, longest)
 
 
 # -- Building --------------------------------------------------------------------------
-
-
-def ensure_postgres_database(url: str) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
-        raise SystemExit(f"Give the PostgreSQL database a plain name, not {name!r}.")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    found = subprocess.run(
-        ["psql", admin, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not found:
-        log(f"creating the PostgreSQL database {name}")
-        subprocess.run(["psql", admin, "-qc", f'CREATE DATABASE "{name}"'], check=True)
 
 
 def counts(env: dict) -> tuple[int, int]:
