@@ -1,7 +1,8 @@
 """Every public URL of the archive (DESIGN.md); `config/urls.py` includes this module.
 
 The namespaces are part of the public contract through `reverse()` and `{% url %}`:
-`articles:` (lists, details, dates), `actors:`, `search:` and `discovery:` (feeds, sitemap).
+`articles:` (lists, details, dates), `actors:`, `search:` and `discovery:` (feeds, sitemap,
+robots.txt).
 """
 
 from django.contrib.sitemaps import views as sitemap_views
@@ -9,7 +10,7 @@ from django.urls import include, path, re_path
 
 from ..formats.atom import ActorStatementsFeed, LatestStatementsFeed
 from ..formats.sitemaps import SITEMAPS
-from . import actors, dates, downloads, lists, pages, search
+from . import actors, crawlers, dates, downloads, lists, pages, search
 
 article_patterns = [
     path("", pages.home, name="home"),
@@ -46,6 +47,8 @@ search_patterns = [
 ]
 
 discovery_patterns = [
+    path("robots.txt", crawlers.robots_txt, name="robots"),
+    path("favicon.ico", crawlers.favicon, name="favicon"),
     path("feeds/statements/", LatestStatementsFeed(), name="statements_feed"),
     path(
         "sitemap.xml",
