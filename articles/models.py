@@ -413,9 +413,21 @@ class StatementQuerySet(models.QuerySet):
         """The joins the export columns read, related rows in plain lists."""
         return (
             self.select_related("speaker", "on_behalf_of", "article__outlet", "event")
+            # Long texts no column reads: an article's whole body on every row, for one.
+            .defer(*EXPORT_UNREAD)
             .prefetch_related(None)
             .prefetch_related(speaker_roles_prefetch(), mentioned_slugs_prefetch())
         )
+
+
+# The related rows' long texts that no statement export column reads.
+EXPORT_UNREAD = (
+    "article__body",
+    "article__outlet__description",
+    "speaker__description",
+    "on_behalf_of__description",
+    "event__description",
+)
 
 
 class Statement(models.Model):

@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.signals import request_finished
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor
 from articles.formats import tabular as exports
@@ -212,6 +213,15 @@ def test_statement_export_queries_do_not_grow_with_rows(
     # 1 mentioned actors.
     with django_assert_max_num_queries(4):
         assert len(csv_rows(export(Statement.objects.published(), "statements", "csv"))) == rows
+
+
+def test_a_statement_export_does_not_read_its_articles_bodies():
+    StatementFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as queries:
+        assert len(csv_rows(export(Statement.objects.published(), "statements", "csv"))) == 3
+    statement_queries = [q["sql"] for q in queries if 'FROM "articles_statement"' in q["sql"]]
+    assert any('"articles_article"."title"' in sql for sql in statement_queries)
+    assert not any('"articles_article"."body"' in sql for sql in statement_queries)
 
 
 @pytest.mark.parametrize("rows", [5, 200])
