@@ -136,7 +136,7 @@ def count_up_to(queryset: QuerySet, limit: int) -> int:
 
 def list_count(queryset: QuerySet) -> int:
     """The list's full count, shared with its page (`ArchivePaginator.count`): usually cached."""
-    return freshness.cached("count", queryset.query.sql_with_params(), queryset.count)
+    return freshness.cached("count", freshness.query_key(queryset), queryset.count)
 
 
 class _Holding:
