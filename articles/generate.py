@@ -1,7 +1,8 @@
 """Synthetic archives at scale, for benchmarks: `manage.py generate_archive`.
 
 Deterministic for a seed: the same seed and sizes give the same rows. Rows are written
-with `bulk_create` in batches (the search index triggers still fire), so a million
+with `bulk_create` in batches (the search triggers mark them for the index, which
+the command then writes), so a million
 statements take minutes, not hours. Every generated quote is found in its article's
 body, so the rows would pass validation, and most statements mention one or two actors.
 """

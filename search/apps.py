@@ -1,8 +1,17 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate
 
 # The apps whose tables the search triggers read.
 INDEXED_APPS = {"actors", "articles"}
+# The tables whose rows the index holds or reads (search/documents.py).
+INDEXED_TABLES = {
+    "actors_actor",
+    "actors_alias",
+    "articles_statement",
+    "articles_article",
+    "articles_event",
+}
+_migrating: set[str] = set()  # the databases `migrate` is working on
 
 
 def _drop_sqlite_triggers(using, plan=None, **kwargs):
@@ -15,6 +24,7 @@ def _drop_sqlite_triggers(using, plan=None, **kwargs):
 
     from . import documents
 
+    _migrating.add(using)
     connection = connections[using]
     if connection.vendor != "sqlite" or not plan:
         return
@@ -23,14 +33,39 @@ def _drop_sqlite_triggers(using, plan=None, **kwargs):
 
 
 def _create_sqlite_triggers(using, **kwargs):
-    """After `migrate` on SQLite, create missing search triggers and rebuild their indexes."""
+    """After `migrate`: on SQLite create missing search triggers and rebuild the indexes
+    they maintain; on both, index the rows the migrations marked stale."""
     from django.db import connections
 
-    from . import documents
+    from . import documents, index
 
+    _migrating.discard(using)
     connection = connections[using]
     if connection.vendor == "sqlite":
-        documents.sqlite_ensure_triggers(connection)
+        missing = documents.sqlite_ensure_triggers(connection)
+        if missing:
+            index.rebuild(using, documents.sqlite_missing_kinds(missing))
+    if _installed(connection):
+        index.catch_up(using)
+
+
+def _installed(connection) -> bool:
+    from . import documents
+
+    return documents.STALE in connection.introspection.table_names()
+
+
+def _catch_up(sender, using=None, **kwargs):
+    """An indexed row was saved or deleted through the ORM: index what the triggers marked.
+
+    Index upkeep, like the triggers it completes: the normaliser is Python, so the
+    documents are written here (search/index.py), in the writer's transaction.
+    """
+    if sender._meta.db_table not in INDEXED_TABLES or using in _migrating:
+        return
+    from . import index
+
+    index.catch_up(using or "default")
 
 
 class SearchConfig(AppConfig):
@@ -40,3 +75,5 @@ class SearchConfig(AppConfig):
     def ready(self):
         pre_migrate.connect(_drop_sqlite_triggers, sender=self, dispatch_uid="search_pre")
         post_migrate.connect(_create_sqlite_triggers, sender=self, dispatch_uid="search_post")
+        post_save.connect(_catch_up, dispatch_uid="search_catch_up_save")
+        post_delete.connect(_catch_up, dispatch_uid="search_catch_up_delete")

@@ -1,24 +1,33 @@
-"""What each search document holds, and the SQL that keeps the index in step.
+"""What each search document holds, and the SQL that creates and watches the index.
 
-One index table per searchable model, keyed by the row's id. Database triggers (not
-Python signals) maintain it, so rows written by the ORM, `bulk_create`, raw SQL, the
-admin or an import are all indexed, and alias changes re-index their actor.
+One index table per searchable model, keyed by the row's id, holding the row's text as
+`search.normalise` writes it (the same words on both databases):
 
-SQLite: an FTS5 table `search_<kind>_fts` (unicode61, diacritics removed) per model.
-PostgreSQL: a table `search_<kind>` (object_id, weighted tsvector) with a GIN index,
-built with the `archive_search` configuration: 'simple' plus `unaccent`, so Arabic,
-Hebrew and accented Latin text match without language-specific stemming.
+- SQLite: an FTS5 table `search_<kind>_fts`, one column per document column, tokenised
+  by `unicode61` with no folding of its own (the text is already normalised).
+- PostgreSQL: a table `search_<kind>` (object_id, weighted tsvector) with a GIN index,
+  each column run through the `simple` configuration and given its weight.
+
+The normaliser is Python, so Python writes the documents (`search.index`). Database
+triggers keep the index honest whoever writes the rows (the ORM, `bulk_create`, raw SQL,
+the admin, an import): a write to an indexed column marks the row stale in
+`search_stale`, an alias change marks its actor, a speaker's rename marks their
+statements, and a delete removes the row's document at once. `search.index.catch_up()`
+re-indexes the stale rows: after every ORM save or delete of an indexed model (the
+signals search/apps.py connects), and at the end of every bulk writer.
 
 Each column is indexed up to its first `INDEXED_CHARS` characters. PostgreSQL refuses a
 tsvector whose words pass 1 MB ("string is too long for tsvector"), so without a bound an
 article with a long enough body could not be saved at all; SQLite indexes the same prefix,
 so both answer alike. A body's later part is still stored and shown, only not searchable.
 
-Only the migrations use this module; `search.engine` queries the tables it creates.
+Only the migrations, search/apps.py and `search.index` use this module; `search.engine`
+queries the tables it creates.
 """
 
 # kind: (base table, alias of base table in the SQL below, [(column, SQL expression,
-# PostgreSQL weight)]). `{agg}` is the string aggregate of the back end.
+# PostgreSQL weight)], the base table's columns whose change re-indexes the row).
+# `{agg}` is the string aggregate of the back end.
 DOCUMENTS = {
     "actor": (
         "actors_actor",
@@ -32,6 +41,7 @@ DOCUMENTS = {
             ),
             ("description", "a.description", "C"),
         ],
+        ["name", "description"],
     ),
     "statement": (
         "articles_statement",
@@ -41,6 +51,7 @@ DOCUMENTS = {
             ("translation", "s.translation", "B"),
             ("speaker", "(SELECT sp.name FROM actors_actor sp WHERE sp.id = s.speaker_id)", "B"),
         ],
+        ["text", "translation", "speaker_id"],
     ),
     "article": (
         "articles_article",
@@ -50,6 +61,7 @@ DOCUMENTS = {
             ("summary", "r.summary", "B"),
             ("body", "r.body", "C"),
         ],
+        ["title", "summary", "body"],
     ),
     "event": (
         "articles_event",
@@ -58,6 +70,7 @@ DOCUMENTS = {
             ("title", "e.title", "A"),
             ("description", "e.description", "C"),
         ],
+        ["title", "description"],
     ),
 }
 
@@ -66,14 +79,15 @@ AGGREGATE = {
     "postgresql": "string_agg(al.name, ' ' ORDER BY al.name)",
 }
 
-PG_CONFIG = "archive_search"
+STALE = "search_stale"
+PG_CONFIG = "simple"
 
 # Characters of each column that are indexed. At most four bytes a character in UTF-8,
 # and at most three columns a document: under PostgreSQL's 1 MB (1,048,575 bytes) of
 # words per tsvector however the text is written.
 INDEXED_CHARS = 80_000
 TSVECTOR_MAX_BYTES = 1_048_575
-assert max(len(c) for _, _, c in DOCUMENTS.values()) * INDEXED_CHARS * 4 < TSVECTOR_MAX_BYTES
+assert max(len(c) for _, _, c, _ in DOCUMENTS.values()) * INDEXED_CHARS * 4 < TSVECTOR_MAX_BYTES
 
 
 def bounded(expr: str) -> str:
@@ -89,85 +103,86 @@ def pg_table(kind: str) -> str:
     return f"search_{kind}"
 
 
-def _columns(kind: str, vendor: str):
-    table, alias, columns = DOCUMENTS[kind]
-    return (
-        table,
+def source_sql(kind: str, vendor: str) -> str:
+    """SELECT id and the bounded text of each column of the base rows; append a WHERE."""
+    table, alias, columns, _ = DOCUMENTS[kind]
+    exprs = ", ".join(
+        f"coalesce({bounded(expr.format(agg=AGGREGATE[vendor]))}, '')" for _, expr, _ in columns
+    )
+    return f"SELECT {alias}.id, {exprs} FROM {table} {alias}"
+
+
+def _marks(vendor: str) -> dict[str, tuple[str, str, list[str], str]]:
+    """Trigger name: (table, event, the columns whose change counts on UPDATE, the SQL
+    that marks rows stale or drops documents)."""
+    ignore = "INSERT OR IGNORE INTO" if vendor == "sqlite" else "INSERT INTO"
+    tail = "" if vendor == "sqlite" else " ON CONFLICT DO NOTHING"
+    index = fts_table if vendor == "sqlite" else pg_table
+    key = "rowid" if vendor == "sqlite" else "object_id"
+
+    def mark(kind: str, row: str) -> str:
+        return f"{ignore} {STALE} (kind, object_id) VALUES ('{kind}', {row}){tail};"
+
+    triggers = {}
+    for kind, (table, _, _, watched) in DOCUMENTS.items():
+        triggers[f"search_{kind}_ai"] = (table, "INSERT", [], mark(kind, "NEW.id"))
+        triggers[f"search_{kind}_au"] = (table, "UPDATE", watched, mark(kind, "NEW.id"))
+        triggers[f"search_{kind}_ad"] = (
+            table,
+            "DELETE",
+            [],
+            f"DELETE FROM {index(kind)} WHERE {key} = OLD.id; "
+            f"DELETE FROM {STALE} WHERE kind = '{kind}' AND object_id = OLD.id;",
+        )
+    # Aliases belong to their actor's document.
+    alias = "actors_alias"
+    triggers["search_alias_insert"] = (alias, "INSERT", [], mark("actor", "NEW.actor_id"))
+    triggers["search_alias_update"] = (
         alias,
-        [(name, bounded(expr.format(agg=AGGREGATE[vendor]))) for name, expr, _ in columns],
+        "UPDATE",
+        ["name", "actor_id"],
+        mark("actor", "OLD.actor_id") + " " + mark("actor", "NEW.actor_id"),
     )
-
-
-def longer_than_indexed(kind: str, vendor: str) -> str:
-    """SQL condition: a row with a column longer than what the index holds of it."""
-    _, _, columns = DOCUMENTS[kind]
-    return " OR ".join(
-        f"length({expr.format(agg=AGGREGATE[vendor])}) > {INDEXED_CHARS}" for _, expr, _ in columns
+    triggers["search_alias_delete"] = (alias, "DELETE", [], mark("actor", "OLD.actor_id"))
+    # A statement's document holds its speaker's name.
+    triggers["search_speaker_rename"] = (
+        "actors_actor",
+        "UPDATE",
+        ["name"],
+        f"{ignore} {STALE} (kind, object_id) SELECT 'statement', s.id "
+        f"FROM articles_statement s WHERE s.speaker_id = NEW.id{tail};",
     )
+    return triggers
 
 
 # SQLite ---------------------------------------------------------------------------------
 
 
-def sqlite_refresh(kind: str, where: str) -> list[str]:
-    """Delete and re-insert the documents of the base rows matching `where`."""
-    table, alias, columns = _columns(kind, "sqlite")
-    names = ", ".join(name for name, _ in columns)
-    exprs = ", ".join(f"coalesce({expr}, '')" for _, expr in columns)
-    return [
-        f"DELETE FROM {fts_table(kind)} WHERE rowid IN (SELECT {alias}.id FROM {table} {alias} "
-        f"WHERE {where});",
-        f"INSERT INTO {fts_table(kind)}(rowid, {names}) SELECT {alias}.id, {exprs} "
-        f"FROM {table} {alias} WHERE {where};",
-    ]
-
-
 def sqlite_triggers() -> dict[str, tuple[str, str]]:
     """Trigger name: (the kind whose index it maintains, CREATE TRIGGER statement)."""
-    triggers = {}
-    for kind in DOCUMENTS:
-        table, alias, _ = DOCUMENTS[kind]
-        body = " ".join(sqlite_refresh(kind, f"{alias}.id = NEW.id"))
-        triggers[f"search_{kind}_ai"] = (kind, f"AFTER INSERT ON {table} BEGIN {body} END;")
-        triggers[f"search_{kind}_au"] = (
+    result = {}
+    for name, (table, event, watched, body) in _marks("sqlite").items():
+        kind = "actor" if "alias" in name else "statement" if "speaker" in name else name[7:-3]
+        when = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in watched)
+        when = f" WHEN {when}" if when else ""
+        result[name] = (
             kind,
-            f"AFTER UPDATE ON {table} BEGIN "
-            f"DELETE FROM {fts_table(kind)} WHERE rowid = OLD.id; {body} END;",
+            f"CREATE TRIGGER {name} AFTER {event} ON {table}{when} BEGIN {body} END;",
         )
-        triggers[f"search_{kind}_ad"] = (
-            kind,
-            f"AFTER DELETE ON {table} BEGIN "
-            f"DELETE FROM {fts_table(kind)} WHERE rowid = OLD.id; END;",
-        )
-    # Aliases belong to their actor's document.
-    for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
-        body = " ".join(sqlite_refresh("actor", f"a.id = {row}.actor_id"))
-        extra = ""
-        if event == "UPDATE":
-            extra = " ".join(sqlite_refresh("actor", "a.id = OLD.actor_id"))
-        triggers[f"search_alias_{event.lower()}"] = (
-            "actor",
-            f"AFTER {event} ON actors_alias BEGIN {extra} {body} END;",
-        )
-    # A statement's document holds its speaker's name.
-    body = " ".join(sqlite_refresh("statement", "s.speaker_id = NEW.id"))
-    triggers["search_speaker_rename"] = (
-        "statement",
-        f"AFTER UPDATE ON actors_actor WHEN OLD.name IS NOT NEW.name BEGIN {body} END;",
-    )
-    return {name: (kind, f"CREATE TRIGGER {name} {sql}") for name, (kind, sql) in triggers.items()}
+    return result
 
 
 def sqlite_forward() -> list[str]:
-    sql = []
-    for kind in DOCUMENTS:
-        _, _, columns = _columns(kind, "sqlite")
-        names = ", ".join(name for name, _ in columns)
+    sql = [
+        f"CREATE TABLE IF NOT EXISTS {STALE} (kind varchar(20) NOT NULL, "
+        "object_id bigint NOT NULL, PRIMARY KEY (kind, object_id));"
+    ]
+    for kind, (_, _, columns, _) in DOCUMENTS.items():
+        names = ", ".join(name for name, _, _ in columns)
         sql.append(
             f"CREATE VIRTUAL TABLE {fts_table(kind)} USING fts5({names}, "
-            "tokenize = 'unicode61 remove_diacritics 2');"
+            "tokenize = 'unicode61 remove_diacritics 0');"
         )
-        sql += sqlite_refresh(kind, "1 = 1")
     # The triggers are created after `migrate`, by sqlite_ensure_triggers() (search/apps.py).
     return sql
 
@@ -180,158 +195,92 @@ def sqlite_drop_triggers(connection) -> None:
 
 
 def sqlite_ensure_triggers(connection) -> list[str]:
-    """Recreate missing triggers and rebuild the indexes they maintain; return their names.
+    """Recreate missing triggers; return their names (the caller re-indexes their kinds).
 
     Django's SQLite schema editor alters a table by copying it into a new one, dropping
     the old one and renaming the copy. That drops the table's own triggers, and the rename
-    fails while a trigger on another table names the dropped one (the statement triggers
-    read actors_actor). So on SQLite the triggers are dropped before a migration of the
-    indexed apps and created again after `migrate` (search/apps.py), with a rebuild of
-    the indexes they maintain.
+    fails while a trigger on another table names the dropped one (the speaker trigger
+    reads articles_statement). So on SQLite the triggers are dropped before a migration of
+    the indexed apps and created again after `migrate` (search/apps.py), with a rebuild
+    of the indexes they maintain.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
         existing = {row[0] for row in cursor.fetchall()}
-        if not all(fts_table(kind) in existing for kind in DOCUMENTS):
+        if STALE not in existing or not all(fts_table(kind) in existing for kind in DOCUMENTS):
             return []  # the search migration has not run (yet)
         missing = {name: spec for name, spec in sqlite_triggers().items() if name not in existing}
         for _, create in missing.values():
             cursor.execute(create)
-        for kind in sorted({kind for kind, _ in missing.values()}):
-            for sql in sqlite_refresh(kind, "1 = 1"):
-                cursor.execute(sql)
     return sorted(missing)
 
 
-def bound_existing(connection) -> None:
-    """Index only the bounded prefix in a database indexed before INDEXED_CHARS existed.
-
-    PostgreSQL: replace the refresh functions and re-index the rows longer than the
-    bound. SQLite: drop the triggers; `migrate` creates them again and rebuilds the
-    indexes (sqlite_ensure_triggers).
-    """
-    if connection.vendor == "sqlite":
-        sqlite_drop_triggers(connection)
-        return
-    with connection.cursor() as cursor:
-        for kind in DOCUMENTS:
-            cursor.execute(pg_refresh_function(kind))
-            cursor.execute(
-                f"SELECT {pg_table(kind)}_refresh(%s)",
-                [longer_than_indexed(kind, "postgresql")],
-            )
+def sqlite_missing_kinds(names: list[str]) -> set[str]:
+    triggers = sqlite_triggers()
+    return {triggers[name][0] for name in names}
 
 
 def sqlite_backward() -> list[str]:
-    sql = [
-        f"DROP TRIGGER IF EXISTS search_alias_{event};" for event in ("insert", "update", "delete")
+    sql = [f"DROP TRIGGER IF EXISTS {name};" for name in sqlite_triggers()]
+    sql += [
+        "DROP TRIGGER IF EXISTS search_alias_insert;",
+        "DROP TRIGGER IF EXISTS search_alias_update;",
+        "DROP TRIGGER IF EXISTS search_alias_delete;",
     ]
-    sql.append("DROP TRIGGER IF EXISTS search_speaker_rename;")
     for kind in DOCUMENTS:
-        sql += [f"DROP TRIGGER IF EXISTS search_{kind}_{op};" for op in ("ai", "au", "ad")]
         sql.append(f"DROP TABLE IF EXISTS {fts_table(kind)};")
+    sql.append(f"DROP TABLE IF EXISTS {STALE};")
     return sql
 
 
 # PostgreSQL -----------------------------------------------------------------------------
 
 
-def _pg_vector(kind: str) -> str:
-    _, _, columns = DOCUMENTS[kind]
-    parts = [
-        f"setweight(to_tsvector('{PG_CONFIG}', "
-        f"coalesce({bounded(expr.format(agg=AGGREGATE['postgresql']))}, '')), '{weight}')"
-        for _, expr, weight in columns
-    ]
-    return " || ".join(parts)
-
-
-def pg_refresh_function(kind: str) -> str:
-    """CREATE OR REPLACE the function that (re)indexes the base rows matching a condition."""
-    table, alias, _ = DOCUMENTS[kind]
-    index = pg_table(kind)
-    return f"""CREATE OR REPLACE FUNCTION {index}_refresh(target_where text) RETURNS void AS $f$
-            BEGIN
-                EXECUTE format(
-                    'INSERT INTO {index} (object_id, document) SELECT {alias}.id, %s '
-                    'FROM {table} {alias} WHERE %s '
-                    'ON CONFLICT (object_id) DO UPDATE SET document = EXCLUDED.document',
-                    {_pg_literal(_pg_vector(kind))}, target_where);
-            END $f$ LANGUAGE plpgsql;"""
-
-
 def pg_forward() -> list[str]:
     sql = [
-        "CREATE EXTENSION IF NOT EXISTS unaccent;",
-        f"""DO $$ BEGIN
-            IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{PG_CONFIG}') THEN
-                CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = simple);
-                ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG}
-                    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
-            END IF;
-        END $$;""",
+        f"CREATE TABLE IF NOT EXISTS {STALE} (kind varchar(20) NOT NULL, "
+        "object_id bigint NOT NULL, PRIMARY KEY (kind, object_id));"
     ]
     for kind in DOCUMENTS:
-        table, alias, _ = DOCUMENTS[kind]
         index = pg_table(kind)
         sql += [
             f"CREATE TABLE {index} (object_id bigint PRIMARY KEY, document tsvector NOT NULL);",
             # The search page and every list's `q` filter: document @@ query.
             f"CREATE INDEX {index}_document_gin ON {index} USING gin (document);",
-            pg_refresh_function(kind),
-            f"""CREATE FUNCTION {index}_trigger() RETURNS trigger AS $f$
-            BEGIN
-                IF TG_OP = 'DELETE' THEN
-                    DELETE FROM {index} WHERE object_id = OLD.id;
-                    RETURN OLD;
-                END IF;
-                PERFORM {index}_refresh(format('{alias}.id = %s', NEW.id));
-                RETURN NEW;
-            END $f$ LANGUAGE plpgsql;""",
-            f"CREATE TRIGGER {index}_sync AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {index}_trigger();",
-            f"SELECT {index}_refresh('true');",
         ]
-    sql += [
-        """CREATE FUNCTION search_alias_trigger() RETURNS trigger AS $f$
-        BEGIN
-            IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                PERFORM search_actor_refresh(format('a.id = %s', OLD.actor_id));
-            END IF;
-            IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                PERFORM search_actor_refresh(format('a.id = %s', NEW.actor_id));
-            END IF;
-            RETURN NULL;
-        END $f$ LANGUAGE plpgsql;""",
-        "CREATE TRIGGER search_alias_sync AFTER INSERT OR UPDATE OR DELETE ON actors_alias "
-        "FOR EACH ROW EXECUTE FUNCTION search_alias_trigger();",
-        # The name test sits in the function, not in a WHEN clause: a WHEN clause would
-        # make PostgreSQL refuse later migrations that alter actors_actor.name.
-        """CREATE FUNCTION search_speaker_trigger() RETURNS trigger AS $f$
-        BEGIN
-            IF OLD.name IS DISTINCT FROM NEW.name THEN
-                PERFORM search_statement_refresh(format('s.speaker_id = %s', NEW.id));
-            END IF;
-            RETURN NULL;
-        END $f$ LANGUAGE plpgsql;""",
-        "CREATE TRIGGER search_speaker_rename AFTER UPDATE ON actors_actor FOR EACH ROW "
-        "EXECUTE FUNCTION search_speaker_trigger();",
-    ]
+    for name, (table, event, watched, body) in _marks("postgresql").items():
+        # The column test sits in the function, not in `UPDATE OF` or a WHEN clause:
+        # those would make PostgreSQL refuse later migrations that alter the columns.
+        if watched:
+            changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in watched)
+            body = f"IF {changed} THEN {body} END IF;"
+        sql += [
+            f"""CREATE FUNCTION {name}() RETURNS trigger AS $f$
+            BEGIN
+                {body}
+                RETURN NULL;
+            END $f$ LANGUAGE plpgsql;""",
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}();",
+        ]
     return sql
 
 
-def _pg_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def pg_backward() -> list[str]:
-    sql = [
+    sql = []
+    for name, (table, _, _, _) in _marks("postgresql").items():
+        sql += [
+            f"DROP TRIGGER IF EXISTS {name} ON {table};",
+            f"DROP FUNCTION IF EXISTS {name}();",
+        ]
+    # What the first version of the index (migrations 0001 and 0002) installed.
+    sql += [
         "DROP TRIGGER IF EXISTS search_speaker_rename ON actors_actor;",
         "DROP TRIGGER IF EXISTS search_alias_sync ON actors_alias;",
         "DROP FUNCTION IF EXISTS search_speaker_trigger();",
         "DROP FUNCTION IF EXISTS search_alias_trigger();",
     ]
-    for kind, (table, _, _) in DOCUMENTS.items():
+    for kind, (table, _, _, _) in DOCUMENTS.items():
         index = pg_table(kind)
         sql += [
             f"DROP TRIGGER IF EXISTS {index}_sync ON {table};",
@@ -339,5 +288,28 @@ def pg_backward() -> list[str]:
             f"DROP FUNCTION IF EXISTS {index}_refresh(text);",
             f"DROP TABLE IF EXISTS {index};",
         ]
-    sql.append(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG};")
+    sql.append(f"DROP TABLE IF EXISTS {STALE};")
+    sql.append("DROP TEXT SEARCH CONFIGURATION IF EXISTS archive_search;")
     return sql
+
+
+def install(connection) -> None:
+    """Drop whatever index there is (any version) and create the current one, empty."""
+    vendor = connection.vendor
+    if vendor not in ("sqlite", "postgresql"):
+        raise RuntimeError(f"Full-text search supports SQLite and PostgreSQL, not {vendor}.")
+    backward, forward = {
+        "sqlite": (sqlite_backward, sqlite_forward),
+        "postgresql": (pg_backward, pg_forward),
+    }[vendor]
+    with connection.cursor() as cursor:
+        for sql in backward() + forward():
+            cursor.execute(sql)
+    # SQLite's triggers are created after `migrate`, by sqlite_ensure_triggers().
+
+
+def uninstall(connection) -> None:
+    backward = {"sqlite": sqlite_backward, "postgresql": pg_backward}[connection.vendor]
+    with connection.cursor() as cursor:
+        for sql in backward():
+            cursor.execute(sql)

@@ -1,14 +1,18 @@
 """Full-text search behind one small interface, one function per job.
 
 This is the only module where SQLite and PostgreSQL differ. Both accept the same user
-syntax (PostgreSQL's `websearch_to_tsquery`): words are all required, "quoted phrases"
-match in order, `-word` excludes, `or` between two terms accepts either.
+syntax (PostgreSQL's websearch syntax): words are all required, "quoted phrases" match
+in order, `-word` excludes, `or` between two terms accepts either. Both index and query
+the words as `search.normalise` writes them (stems, folded letters, Arabic and Hebrew
+forms), so both databases match the same words.
 
 - `filter_text(queryset, q)` narrows any archive queryset (Actor, Statement, Article,
   Event) to the rows matching `q`; every list's `q` filter and the search page use it.
 - `rank(queryset, q)` filters as above, adds `search_rank` and orders best first.
-- `highlight(queryset, q)` adds `search_title` and `search_snippet`: the matching words
-  wrapped in private-use markers, turned into safe `<mark>` HTML by `marked_html()`.
+- `highlight(queryset, q)` reads each row's title and snippet text in one query and
+  returns {pk: Highlight}: the ORIGINAL text with the matching words wrapped in
+  private-use markers (found by normalising each word where it stands), turned into
+  safe `<mark>` HTML by `marked_html()`.
 
 The index (search/documents.py) holds every row, drafts included: callers pass the
 published queryset of their surface, and these functions only ever narrow it.
@@ -18,15 +22,17 @@ import dataclasses
 import re
 
 from django.db import connection
-from django.db.models import FloatField, QuerySet, TextField, Value
+from django.db.models import FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import documents
+from . import documents, normalise
 
 MAX_QUERY_LENGTH = 500
 START, STOP = "\ue000", "\ue001"  # private-use markers around a matched word
+SNIPPET_WORDS = 30  # words per fragment of a snippet
+SNIPPET_FRAGMENTS = 2
 
 # SQLite bm25 column weights, in the column order of search/documents.py.
 BM25_WEIGHTS = {
@@ -36,26 +42,38 @@ BM25_WEIGHTS = {
     "event": (10.0, 2.0),
 }
 
-# PostgreSQL: the text ts_headline marks up, per kind (base table columns).
-PG_TITLE = {
+# The text highlight() marks up, per kind (base table columns): the title, the snippet.
+_ALIASES = {
+    "sqlite": (
+        "(SELECT group_concat(n, ', ') FROM (SELECT al.name AS n FROM actors_alias al "
+        'WHERE al.actor_id = "actors_actor"."id" ORDER BY al.name))'
+    ),
+    "postgresql": (
+        "(SELECT string_agg(al.name, ', ' ORDER BY al.name) FROM actors_alias al "
+        'WHERE al.actor_id = "actors_actor"."id")'
+    ),
+}
+TITLE = {
     "actor": '"actors_actor"."name"',
     "statement": '"articles_statement"."text"',
     "article": '"articles_article"."title"',
     "event": '"articles_event"."title"',
 }
-PG_SNIPPET = {
-    "actor": (
-        "coalesce((SELECT string_agg(al.name, ', ' ORDER BY al.name) FROM actors_alias al "
-        "WHERE al.actor_id = \"actors_actor\".\"id\"), '') || ' · ' || "
-        '"actors_actor"."description"'
-    ),
-    "statement": '"articles_statement"."translation"',
-    # The indexed part only: matches are there, and ts_headline reads all it is given.
-    "article": documents.bounded('"articles_article"."summary"')
-    + " || ' … ' || "
-    + documents.bounded('"articles_article"."body"'),
-    "event": '"articles_event"."description"',
-}
+
+
+def _snippet_sql(kind: str, vendor: str) -> str:
+    if kind == "actor":
+        return f"coalesce({_ALIASES[vendor]}, '') || ' · ' || " + '"actors_actor"."description"'
+    if kind == "statement":
+        return '"articles_statement"."translation"'
+    if kind == "article":
+        # The indexed part only: matches are there.
+        return (
+            documents.bounded('"articles_article"."summary"')
+            + " || ' … ' || "
+            + documents.bounded('"articles_article"."body"')
+        )
+    return '"articles_event"."description"'
 
 
 @dataclasses.dataclass
@@ -68,6 +86,10 @@ class ParsedQuery:
     @property
     def is_empty(self) -> bool:
         return not self.groups and not self.excluded
+
+    def wanted(self) -> set[str]:
+        """The keys of every word of the positive terms (what highlighting marks)."""
+        return {key for group in self.groups for term in group for key in normalise.keys(term)}
 
 
 _TOKEN = re.compile(r'(-?)"([^"]*)(?:"|$)|(\S+)')
@@ -86,8 +108,8 @@ def parse_query(q: str) -> ParsedQuery:
                 continue
             negated = word.startswith("-") and len(word) > 1
             phrase = word[1:] if negated else word
-        term = " ".join(re.findall(r"\w+", phrase))
-        if not term:
+        term = " ".join(normalise.WORD.findall(phrase))
+        if not normalise.keys(term):
             continue
         if negated:
             excluded.append(term)
@@ -100,7 +122,8 @@ def parse_query(q: str) -> ParsedQuery:
 
 
 def _fts5_term(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
+    # Keys are letters and digits only: nothing in them needs escaping.
+    return '"' + " ".join(normalise.keys(term)) + '"'
 
 
 def fts5_expression(parsed: ParsedQuery) -> str | None:
@@ -111,8 +134,29 @@ def fts5_expression(parsed: ParsedQuery) -> str | None:
         "(" + " OR ".join(_fts5_term(t) for t in group) + ")" for group in parsed.groups
     )
     if parsed.excluded:
-        excluded = " OR ".join(_fts5_term(t) for t in parsed.excluded)
-        return f"({positive}) NOT ({excluded})"
+        return f"({positive}) NOT ({_fts5_any(parsed.excluded)})"
+    return positive
+
+
+def _fts5_any(terms: list[str]) -> str:
+    return " OR ".join(_fts5_term(t) for t in terms)
+
+
+def _pg_term(term: str) -> str:
+    return "(" + " <-> ".join(f"'{key}'" for key in normalise.keys(term)) + ")"
+
+
+def _pg_any(terms: list[str]) -> str:
+    return "(" + " | ".join(_pg_term(t) for t in terms) + ")"
+
+
+def tsquery_expression(parsed: ParsedQuery) -> str | None:
+    """The to_tsquery('simple', …) text for the positive part, minus the exclusions."""
+    if not parsed.groups:
+        return None
+    positive = " & ".join(_pg_any(group) for group in parsed.groups)
+    if parsed.excluded:
+        return f"({positive}) & !{_pg_any(parsed.excluded)}"
     return positive
 
 
@@ -131,8 +175,18 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _tsquery() -> str:
-    return f"websearch_to_tsquery('{documents.PG_CONFIG}', %s)"
+_TSQUERY = f"to_tsquery('{documents.PG_CONFIG}', %s)"
+
+
+def _matching_sql(kind: str, expression: str) -> tuple[str, list[str]]:
+    """SELECT the ids of the documents matching an expression of this back end."""
+    if _is_postgres():
+        return (
+            f"SELECT object_id FROM {documents.pg_table(kind)} WHERE document @@ {_TSQUERY}",
+            [expression],
+        )
+    table = documents.fts_table(kind)
+    return f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]
 
 
 def filter_text(queryset: QuerySet, q: str) -> QuerySet:
@@ -144,18 +198,12 @@ def filter_text(queryset: QuerySet, q: str) -> QuerySet:
     parsed = parse_query(q)
     if parsed.is_empty:
         return queryset.none()
-    if _is_postgres():
-        sql = f"SELECT object_id FROM {documents.pg_table(kind)} WHERE document @@ {_tsquery()}"
-        return queryset.filter(pk__in=RawSQL(sql, [q]))
-    table = documents.fts_table(kind)
-    expression = fts5_expression(parsed)
-    if expression is None:
-        # Only exclusions: everything except what they match, as PostgreSQL does.
-        excluded = " OR ".join(_fts5_term(t) for t in parsed.excluded)
-        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
-        return queryset.exclude(pk__in=RawSQL(sql, [excluded]))
-    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
-    return queryset.filter(pk__in=RawSQL(sql, [expression]))
+    if not parsed.groups:
+        # Only exclusions: everything except what they match, on both back ends.
+        any_of = _pg_any if _is_postgres() else _fts5_any
+        return queryset.exclude(pk__in=RawSQL(*_matching_sql(kind, any_of(parsed.excluded))))
+    expression = tsquery_expression(parsed) if _is_postgres() else fts5_expression(parsed)
+    return queryset.filter(pk__in=RawSQL(*_matching_sql(kind, expression)))
 
 
 def rank(queryset: QuerySet, q: str) -> QuerySet:
@@ -169,10 +217,10 @@ def rank(queryset: QuerySet, q: str) -> QuerySet:
     pk = _pk_column(queryset)
     if _is_postgres():
         sql = (
-            f"(SELECT ts_rank_cd(d.document, {_tsquery()}) FROM {documents.pg_table(kind)} d "
+            f"(SELECT ts_rank_cd(d.document, {_TSQUERY}) FROM {documents.pg_table(kind)} d "
             f"WHERE d.object_id = {pk})"
         )
-        params = [q]
+        params = [tsquery_expression(parsed)]
     else:
         table = documents.fts_table(kind)
         weights = ", ".join(str(w) for w in BM25_WEIGHTS[kind])
@@ -188,47 +236,78 @@ def rank(queryset: QuerySet, q: str) -> QuerySet:
     return annotated.order_by("-search_rank", "-pk")
 
 
-def highlight(queryset: QuerySet, q: str) -> QuerySet:
-    """Add `search_title` (the title, matches marked) and `search_snippet` (an excerpt)."""
+@dataclasses.dataclass
+class Highlight:
+    """A row's title and an excerpt, original text with START/STOP around matches."""
+
+    title: str
+    snippet: str
+
+
+def highlight(queryset: QuerySet, q: str) -> dict[int, Highlight]:
+    """{pk: Highlight} for the rows of `queryset`: one query, marking done in Python."""
     q = (q or "").strip()[:MAX_QUERY_LENGTH]
     kind = _kind(queryset)
-    parsed = parse_query(q)
-    if not parsed.groups:
-        return queryset.annotate(
-            search_title=Value("", output_field=TextField()),
-            search_snippet=Value("", output_field=TextField()),
+    wanted = parse_query(q).wanted()
+    rows = queryset.annotate(
+        search_title_text=RawSQL(TITLE[kind], []),
+        search_snippet_text=RawSQL(_snippet_sql(kind, connection.vendor), []),
+    ).values_list("pk", "search_title_text", "search_snippet_text")
+    return {
+        pk: Highlight(mark_words(title or "", wanted), snippet(text or "", wanted))
+        for pk, title, text in rows
+    }
+
+
+def _marked(text: str, found: list[tuple[int, int, str]], wanted: set[str]) -> str:
+    """`text` with START/STOP around the words of `found` whose keys are wanted."""
+    pieces, last = [], 0
+    for start, end, key in found:
+        if normalise.matches(key, wanted):
+            pieces += [text[last:start], START, text[start:end], STOP]
+            last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def mark_words(text: str, wanted: set[str]) -> str:
+    """The whole text, the words matching a wanted key marked."""
+    if not wanted:
+        return text
+    return _marked(text, normalise.words(text), wanted)
+
+
+def snippet(text: str, wanted: set[str]) -> str:
+    """Up to SNIPPET_FRAGMENTS excerpts of SNIPPET_WORDS words around the matches, marked;
+    the text's first words when nothing in it matches."""
+    found = normalise.words(text)
+    if not found:
+        return ""
+    hits = [i for i, (_, _, key) in enumerate(found) if wanted and normalise.matches(key, wanted)]
+    windows: list[tuple[int, int]] = []
+    for hit in hits:
+        if windows and hit < windows[-1][1]:
+            continue
+        first = max(0, hit - SNIPPET_WORDS // 3)
+        if windows:
+            first = max(first, windows[-1][1])
+        windows.append((first, min(len(found), first + SNIPPET_WORDS)))
+        if len(windows) == SNIPPET_FRAGMENTS:
+            break
+    if not windows:
+        windows = [(0, min(len(found), SNIPPET_WORDS))]
+    parts = []
+    for first, last in windows:
+        start, end = found[first][0], found[last - 1][1]
+        part = _marked(
+            text[start:end], [(s - start, e - start, k) for s, e, k in found[first:last]], wanted
         )
-    if _is_postgres():
-        marks = f'StartSel="{START}", StopSel="{STOP}"'
-        title_sql = f"ts_headline('{documents.PG_CONFIG}', {PG_TITLE[kind]}, {_tsquery()}, %s)"
-        snippet_sql = f"ts_headline('{documents.PG_CONFIG}', {PG_SNIPPET[kind]}, {_tsquery()}, %s)"
-        title_params = [q, f"HighlightAll=true, {marks}"]
-        snippet_params = [
-            q,
-            f'MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … ", {marks}',
-        ]
-    else:
-        table = documents.fts_table(kind)
-        pk = _pk_column(queryset)
-        expression = fts5_expression(parsed)
-        title_sql = (
-            f"(SELECT highlight({table}, 0, %s, %s) FROM {table} "
-            f"WHERE {table} MATCH %s AND rowid = {pk})"
-        )
-        snippet_sql = (
-            f"(SELECT snippet({table}, -1, %s, %s, '…', 30) FROM {table} "
-            f"WHERE {table} MATCH %s AND rowid = {pk})"
-        )
-        title_params = [START, STOP, expression]
-        snippet_params = [START, STOP, expression]
-    return queryset.annotate(
-        search_title=RawSQL(title_sql, title_params, output_field=TextField()),
-        search_snippet=RawSQL(snippet_sql, snippet_params, output_field=TextField()),
-    )
+        parts.append(("… " if first else "") + part + (" …" if last < len(found) else ""))
+    return " ".join(parts).replace("… …", "…")
 
 
 def marked_html(raw: str | None) -> SafeString:
-    """Escape text from the index, then turn the match markers into <mark> elements."""
+    """Escape the text, then turn the match markers into <mark> elements."""
     text = escape(raw or "")
     if text.count(START) != text.count(STOP):
         text = text.replace(START, "").replace(STOP, "")

@@ -5,7 +5,7 @@ from django.db import connection
 
 from actors.models import Actor, Alias
 from articles.models import Article, Event, PublicationStatus, Statement
-from search import engine
+from search import engine, index
 from tests.factories import (
     ActorFactory,
     AliasFactory,
@@ -95,13 +95,17 @@ def test_arabic_words_are_found(statements):
 
 def test_hebrew_words_are_found(statements):
     assert found(Statement.objects.all(), "החוץ") == {statements["hebrew"].pk}
-    assert found(Statement.objects.all(), "החטופים -ביתה") == {statements["hebrew"].pk}
+    assert found(Statement.objects.all(), "החטופים -שלום") == {statements["hebrew"].pk}
+    assert found(Statement.objects.all(), "החטופים -הביתה") == set()
+    # Without its prefix ה ("the"), the word is found, and excluded, all the same.
+    assert found(Statement.objects.all(), "חטופים") == {statements["hebrew"].pk}
+    assert found(Statement.objects.all(), "החטופים -ביתה") == set()
 
 
 def test_punctuation_and_operators_alone_never_fail(statements):
     for q in ['"', "-", "or", "!!!", "*", "NEAR(", "a:b", "'; DROP TABLE x; --", "(("]:
         list(engine.filter_text(Statement.objects.all(), q))
-        list(engine.highlight(engine.rank(Statement.objects.all(), q), q))
+        engine.highlight(engine.rank(Statement.objects.all(), q), q)
 
 
 def test_empty_query_leaves_the_queryset_alone(statements):
@@ -121,12 +125,35 @@ def test_actor_found_by_alias_added_changed_and_removed():
     assert found(Actor.objects.all(), "antony") == {actor.pk}
 
 
-def test_bulk_created_rows_and_aliases_are_indexed():
+def test_bulk_created_rows_and_aliases_are_marked_and_indexed_on_catch_up():
+    """bulk_create sends no signal: the triggers mark the rows, the writer catches up."""
     actors = Actor.objects.bulk_create(
         [Actor(name=f"Person {n}", slug=f"person-{n}", kind="person") for n in range(3)]
     )
     Alias.objects.bulk_create([Alias(actor=actors[1], name="Zanzibar")])
+    assert found(Actor.objects.all(), "zanzibar") == set()
+    assert index.catch_up() == 3
     assert found(Actor.objects.all(), "zanzibar") == {actors[1].pk}
+    assert index.catch_up() == 0
+
+
+def test_rows_written_by_raw_sql_are_indexed_on_the_next_save():
+    actor = ActorFactory(name="Before Raw")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE actors_actor SET name = 'Written Raw' WHERE id = %s", [actor.pk])
+    EventFactory(title="Any other save")  # its signal catches up every marked row
+    assert found(Actor.objects.all(), "raw") == {actor.pk}
+    assert found(Actor.objects.all(), "before") == set()
+
+
+def test_rebuild_reindexes_every_row():
+    actor = ActorFactory(name="Rebuilt Everywhere")
+    table = "search_actor_fts" if connection.vendor == "sqlite" else "search_actor"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+    assert found(Actor.objects.all(), "rebuilt") == set()
+    assert index.rebuild() >= 1
+    assert found(Actor.objects.all(), "rebuilt") == {actor.pk}
 
 
 def test_renaming_a_speaker_reindexes_their_statements():
@@ -180,18 +207,18 @@ def test_title_matches_rank_above_body_matches():
 
 def test_highlight_marks_the_matched_words_and_escapes_html():
     EventFactory(title="<b>Air</b> strike & shelling", description="An air strike at dawn.")
-    event = engine.highlight(engine.rank(Event.objects.all(), "strike"), "strike").get()
-    title = engine.marked_html(event.search_title)
+    (event,) = engine.highlight(engine.rank(Event.objects.all(), "strike"), "strike").values()
+    title = engine.marked_html(event.title)
     assert "<mark>strike</mark>" in title
     assert "&lt;b&gt;Air&lt;/b&gt;" in title
     assert "&amp; shelling" in title
-    assert "<mark>strike</mark>" in engine.marked_html(event.search_snippet)
+    assert "<mark>strike</mark>" in engine.marked_html(event.snippet)
 
 
 def test_highlight_marks_accented_text_found_without_accents():
     EventFactory(title="Talks at the Élysée")
-    event = engine.highlight(Event.objects.all(), "elysee").get()
-    assert "<mark>Élysée</mark>" in engine.marked_html(event.search_title)
+    (event,) = engine.highlight(Event.objects.all(), "elysee").values()
+    assert "<mark>Élysée</mark>" in engine.marked_html(event.title)
 
 
 def test_parse_query_reads_the_websearch_syntax():

@@ -42,13 +42,13 @@ def _attach_highlights(objects: list, record: RecordType, q: str) -> None:
     if not objects:
         return
     marked = engine.highlight(record.model.objects.filter(pk__in=[o.pk for o in objects]), q)
-    found = {pk: (t, s) for pk, t, s in marked.values_list("pk", "search_title", "search_snippet")}
     for obj in objects:
-        title, snippet = found.get(obj.pk, ("", ""))
-        # A query of exclusions only marks nothing: show the plain title then.
-        plain = getattr(obj, record.search_title)
-        obj.search_title_html = engine.marked_html(title or plain)
-        obj.search_snippet_html = engine.marked_html(snippet)
+        found = marked.get(obj.pk)
+        # A query of exclusions only marks nothing: the plain title then.
+        obj.search_title_html = engine.marked_html(
+            found.title if found else getattr(obj, record.search_title)
+        )
+        obj.search_snippet_html = engine.marked_html(found.snippet if found else "")
 
 
 def _counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
