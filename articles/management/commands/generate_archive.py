@@ -1,10 +1,8 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
 from articles.generate import archive_generate
-from search import index
 
 
 class Command(BaseCommand):
@@ -51,9 +49,5 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if self.stdout.isatty():
             self.stdout.write("")
-        # bulk_create sends no signals: the triggers marked the rows, index them now.
-        self.stdout.write(f"Search index: {index.catch_up()} rows indexed.")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # the search tables' statistics too
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Generated {summary}."))
