@@ -259,50 +259,51 @@ def highlight(queryset: QuerySet, q: str) -> dict[int, Highlight]:
     }
 
 
-def _marked(text: str, found: list[tuple[int, int, str]], wanted: set[str]) -> str:
-    """`text` with START/STOP around the words of `found` whose keys are wanted."""
+def _marked(text: str, spans: list[tuple[int, int]], match: normalise.Matcher) -> str:
+    """`text` with START/STOP around the words at `spans` that match."""
     pieces, last = [], 0
-    for start, end, key in found:
-        if normalise.matches(key, wanted):
+    for start, end in spans:
+        if match(text[start:end]):
             pieces += [text[last:start], START, text[start:end], STOP]
             last = end
     pieces.append(text[last:])
     return "".join(pieces)
 
 
+def _spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in normalise.WORD.finditer(text)]
+
+
 def mark_words(text: str, wanted: set[str]) -> str:
     """The whole text, the words matching a wanted key marked."""
     if not wanted:
         return text
-    return _marked(text, normalise.words(text), wanted)
+    return _marked(text, _spans(text), normalise.Matcher(wanted))
 
 
 def snippet(text: str, wanted: set[str]) -> str:
     """Up to SNIPPET_FRAGMENTS excerpts of SNIPPET_WORDS words around the matches, marked;
     the text's first words when nothing in it matches."""
-    found = normalise.words(text)
-    if not found:
+    spans = _spans(text)
+    if not spans:
         return ""
-    hits = [i for i, (_, _, key) in enumerate(found) if wanted and normalise.matches(key, wanted)]
+    match = normalise.Matcher(wanted)
     windows: list[tuple[int, int]] = []
-    for hit in hits:
-        if windows and hit < windows[-1][1]:
+    for i, (start, end) in enumerate(spans):
+        if windows and i < windows[-1][1] or not match(text[start:end]):
             continue
-        first = max(0, hit - SNIPPET_WORDS // 3)
-        if windows:
-            first = max(first, windows[-1][1])
-        windows.append((first, min(len(found), first + SNIPPET_WORDS)))
+        first = max(0, i - SNIPPET_WORDS // 3, windows[-1][1] if windows else 0)
+        windows.append((first, min(len(spans), first + SNIPPET_WORDS)))
         if len(windows) == SNIPPET_FRAGMENTS:
             break
     if not windows:
-        windows = [(0, min(len(found), SNIPPET_WORDS))]
+        windows = [(0, min(len(spans), SNIPPET_WORDS))]
     parts = []
     for first, last in windows:
-        start, end = found[first][0], found[last - 1][1]
-        part = _marked(
-            text[start:end], [(s - start, e - start, k) for s, e, k in found[first:last]], wanted
-        )
-        parts.append(("… " if first else "") + part + (" …" if last < len(found) else ""))
+        start, end = spans[first][0], spans[last - 1][1]
+        inner = [(s - start, e - start) for s, e in spans[first:last]]
+        part = _marked(text[start:end], inner, match)
+        parts.append(("… " if first else "") + part + (" …" if last < len(spans) else ""))
     return " ".join(parts).replace("… …", "…")
 
 

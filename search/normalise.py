@@ -221,3 +221,32 @@ def matches(key: str, wanted: set[str]) -> bool:
     if key in wanted:
         return True
     return key[:1] in HEBREW_PREFIXES and any(form in wanted for form in hebrew_forms(key))
+
+
+class Matcher:
+    """`matcher(word)`: whether a word of a text, as written, matches one of the keys.
+
+    Marking matches in a long text would stem every word of it; an ASCII word is first
+    checked for the start of a wanted stem (or of its British spelling) in its lower
+    case, which every word that stems to it contains in all but a few irregular cases
+    (dying → die), and only then stemmed.
+    """
+
+    def __init__(self, wanted: set[str]):
+        self.wanted = wanted
+        british = {}
+        for source, target in SPELLING.items():
+            british.setdefault(target, []).append(source)
+        stems = [k for k in wanted if k.isascii()]
+        stems += [b for k in stems for b in british.get(k, [])]
+        self.probes = {stem[:-1] if len(stem) > 3 else stem for stem in stems}
+
+    def __call__(self, word: str) -> bool:
+        if not self.wanted:
+            return False
+        if word.isascii():
+            lower = word.lower()
+            if not any(probe in lower for probe in self.probes):
+                return False
+        key = word_key(word)
+        return bool(key) and matches(key, self.wanted)
