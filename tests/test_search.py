@@ -199,3 +199,42 @@ def test_a_query_of_punctuation_only_finds_nothing(client, demo, type_):
     response = client.get(URL, {"q": "* ( )", "type": type_})
     assert response.status_code == 200
     assert response.context["total"] == 0
+
+
+# "No results": suggestions --------------------------------------------------------------
+
+
+def test_no_results_suggests_the_closest_actor_and_spelling(client, demo):
+    response = client.get(URL, {"q": "Cleverley"})
+    assert response.context["total"] == 0
+    html = response.content.decode()
+    assert "Nothing matches" in html
+    assert 'Did you mean <a href="?q=cleverly" dir="auto">cleverly</a>?' in html
+    suggested = html.split('class="suggested-actors"')[1].split("</ul>")[0]
+    assert '<a href="/actors/james-cleverly/" dir="auto">James Cleverly</a>' in suggested
+    # The suggested query finds what the misspelt one missed.
+    assert client.get(URL, {"q": "cleverly"}).context["total"] > 0
+
+
+def test_no_results_suggests_actors_by_alias_and_never_a_draft_title(client):
+    AliasFactory(actor=ActorFactory(name="Antony Blinken"), name="Tony Blinken")
+    ArticleFactory(title="Zanzibaria talks", status=PublicationStatus.DRAFT)
+    response = client.get(URL, {"q": "Blinkin"})
+    assert [a.name for a in response.context["suggested_actors"]] == ["Antony Blinken"]
+    response = client.get(URL, {"q": "zanzibarya"})
+    assert response.context["total"] == 0
+    assert response.context["suggested_query"] == ""  # the draft's title is not known
+
+
+def test_results_suggest_nothing(client, demo, django_assert_max_num_queries):
+    response = client.get(URL, {"q": "cleverly"})
+    assert "suggested_query" not in response.context
+    assert "Nothing matches" not in response.content.decode()
+
+
+def test_no_results_suggestions_cost_few_queries(client, demo, django_assert_max_num_queries):
+    client.get(URL, {"q": "Cleverley"})  # vocabulary and names cached for the generation
+    with django_assert_max_num_queries(6):
+        # 3 counts in one query, 1 cached count of the chosen type ... and the actors shown
+        response = client.get(URL, {"q": "Cleverlee"})
+    assert response.context["suggested_actors"]

@@ -4,6 +4,8 @@ The groups are the record types that declare a `search_title` (`articles/records
 each searched within its public rows.
 """
 
+import difflib
+
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -12,7 +14,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from actors.models import Actor
-from search import engine
+from search import engine, normalise
 
 from .. import freshness
 from ..records.base import RecordType
@@ -123,9 +125,100 @@ def search(request):
         group["results"] = objects
         context["groups"].append(group)
     context["total"] = sum(group["count"] for group in context["groups"])
+    if not context["total"]:
+        context.update(_suggestions(q))
     context["chosen"] = chosen
     context["skip_actors"] = skip_actors
     return render(request, "search/results.html", context)
+
+
+# "No results": the closest known spellings and actor names ---------------------------
+
+VOCABULARY_SOURCES = 20_000  # newest titles of each type the spelling suggestions read
+ACTOR_SUGGESTIONS = 5
+
+
+def _vocabulary() -> dict[str, str]:
+    """{folded word: word as written} of the public actors' names and aliases and the
+    newest public article and event titles: the spellings a query is corrected towards."""
+    texts = []
+    for name in ("actors", "articles", "events"):
+        record = SEARCHED[name]
+        texts += (
+            record.public()
+            .order_by("-pk")
+            .values_list(record.search_title, flat=True)[:VOCABULARY_SOURCES]
+        )
+    texts += Actor.objects.filter(pk__in=SEARCHED["actors"].public().values("pk")).values_list(
+        "aliases__name", flat=True
+    )[:VOCABULARY_SOURCES]
+    words = {}
+    for text in texts:
+        for word in normalise.WORD.findall(text or ""):
+            folded = normalise.fold(word)
+            if len(folded) > 2 and not folded.isdigit():
+                words.setdefault(folded, word if word.islower() else folded)
+    return words
+
+
+def _actor_names() -> list[tuple[str, str, int]]:
+    """(folded name or alias, name, pk) of every public actor."""
+    actors = SEARCHED["actors"].public()
+    names = [(name, name, pk) for pk, name in actors.values_list("pk", "name")]
+    names += Actor.objects.filter(pk__in=actors.values("pk")).values_list(
+        "aliases__name", "name", "pk"
+    )
+    return [
+        (normalise.fold(" ".join(normalise.WORD.findall(a or ""))), n, pk)
+        for a, n, pk in names
+        if a
+    ]
+
+
+def _corrected(q: str, vocabulary: dict[str, str]) -> str:
+    """`q` with each word no known text holds replaced by the closest known word."""
+    corrected, changed = q, False
+    for match in reversed(list(normalise.WORD.finditer(q))):
+        word = match.group()
+        folded = normalise.fold(word)
+        if folded in vocabulary or len(folded) < 3 or folded.isdigit():
+            continue
+        close = difflib.get_close_matches(folded, vocabulary, n=1, cutoff=0.75)
+        # Another form of the same word (hostage, hostages) is no correction.
+        if close and normalise.word_key(close[0]) != normalise.word_key(word):
+            corrected = corrected[: match.start()] + vocabulary[close[0]] + corrected[match.end() :]
+            changed = True
+    return corrected if changed else ""
+
+
+def _suggestions(q: str) -> dict:
+    """What a search that found nothing suggests: a corrected query, similar actors."""
+    vocabulary = freshness.cached("search-vocabulary", VOCABULARY_SOURCES, _vocabulary)
+    names = freshness.cached("search-actor-names", "all", _actor_names)
+    wanted = normalise.fold(" ".join(normalise.WORD.findall(q)))
+    scored: dict[int, float] = {}
+    if len(wanted) >= 3:
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(wanted)
+        words = set(wanted.split())
+        for folded, _, pk in names:
+            matcher.set_seq1(folded)
+            if words & set(folded.split()):
+                # A query word that is a whole word of the name counts as close.
+                ratio = max(matcher.ratio(), 0.6)
+            elif matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+                continue
+            else:
+                ratio = matcher.ratio()
+                if ratio < 0.6:
+                    continue
+            scored[pk] = max(scored.get(pk, 0.0), ratio)
+    best = sorted(scored, key=lambda pk: -scored[pk])[:ACTOR_SUGGESTIONS]
+    actors = {actor.pk: actor for actor in Actor.objects.filter(pk__in=best)} if best else {}
+    return {
+        "suggested_query": _corrected(q, vocabulary),
+        "suggested_actors": [actors[pk] for pk in best if pk in actors],
+    }
 
 
 SUGGESTIONS = 10
