@@ -238,3 +238,44 @@ def test_no_results_suggestions_cost_few_queries(client, demo, django_assert_max
         # 3 counts in one query, 1 cached count of the chosen type ... and the actors shown
         response = client.get(URL, {"q": "Cleverlee"})
     assert response.context["suggested_actors"]
+
+
+# The actor filter takes a name ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["eli-cohen", "Eli Cohen", "ELI COHEN", "the PM", "Cohen"])
+def test_the_actor_filter_takes_a_slug_a_name_an_alias_or_part_of_a_name(client, typed):
+    cohen = ActorFactory(slug="eli-cohen", name="Eli Cohen")
+    AliasFactory(actor=cohen, name="The PM")
+    said = StatementFactory(text="Truce soon.", speaker=cohen)
+    StatementFactory(text="Truce elsewhere.")
+    response = client.get(URL, {"q": "truce", "actor": typed, "type": "statements"})
+    assert response.status_code == 200
+    assert response.context["actor"] == cohen
+    [group] = [g for g in response.context["groups"] if g["type"] == "statements"]
+    assert [s.pk for s in group["results"]] == [said.pk]
+    assert "involving" in response.content.decode()
+
+
+def test_the_actor_filter_names_the_actors_a_name_could_be(client):
+    ActorFactory(slug="eli-cohen", name="Eli Cohen")
+    ActorFactory(slug="yossi-cohen", name="Yossi Cohen")
+    response = client.get(URL, {"q": "truce", "actor": "cohen"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "“cohen” could be Eli Cohen (eli-cohen) or Yossi Cohen (yossi-cohen)." in html
+    # The slug chooses one.
+    assert client.get(URL, {"q": "truce", "actor": "yossi-cohen"}).status_code == 200
+
+
+def test_an_exact_name_wins_over_names_that_contain_it(client):
+    exact = ActorFactory(name="Hamas")
+    ActorFactory(name="Hamas political bureau")
+    response = client.get(URL, {"q": "truce", "actor": "hamas"})
+    assert response.status_code == 200 and response.context["actor"] == exact
+
+
+def test_the_actor_filter_says_when_no_actor_has_the_name(client, db):
+    response = client.get(URL, {"q": "truce", "actor": "Nobody Known"})
+    assert response.status_code == 400
+    assert "No actor has the slug, name or alias “Nobody Known”." in response.content.decode()
