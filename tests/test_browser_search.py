@@ -25,8 +25,8 @@ def test_reader_misspells_a_name_follows_the_suggestions_and_sees_the_match(live
     nothing = page.get_by_role("region", name="Nothing matches")
     expect(nothing).to_be_visible()
     expect(nothing.get_by_role("link", name="James Cleverly")).to_be_visible()
-    nothing.get_by_role("link", name="cleverly", exact=True).click()
-    page.wait_for_url(re.compile(r"/search/\?q=cleverly(&|$)"))
+    nothing.get_by_role("link", name="Cleverly", exact=True).click()
+    page.wait_for_url(re.compile(r"/search/\?q=Cleverly(&|$)"))
     # The match is marked in the original text, not in its normalised form.
     expect(page.locator(".search-result-actors mark").first).to_have_text("Cleverly")
 

@@ -209,11 +209,12 @@ def test_no_results_suggests_the_closest_actor_and_spelling(client, demo):
     assert response.context["total"] == 0
     html = response.content.decode()
     assert "Nothing matches" in html
-    assert 'Did you mean <a href="?q=cleverly" dir="auto">cleverly</a>?' in html
+    assert 'Did you mean <a href="?q=Cleverly" dir="auto">Cleverly</a>?' in html
     suggested = html.split('class="suggested-actors"')[1].split("</ul>")[0]
     assert '<a href="/actors/james-cleverly/" dir="auto">James Cleverly</a>' in suggested
     # The suggested query finds what the misspelt one missed.
-    assert client.get(URL, {"q": "cleverly"}).context["total"] > 0
+    assert client.get(URL, {"q": "Cleverly"}).context["total"] > 0
+    assert client.get(URL, {"q": "cleverley"}).context["suggested_query"] == "cleverly"
 
 
 def test_no_results_suggests_actors_by_alias_and_never_a_draft_title(client):

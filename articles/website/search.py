@@ -157,7 +157,7 @@ def _vocabulary() -> dict[str, str]:
         for word in normalise.WORD.findall(text or ""):
             folded = normalise.fold(word)
             if len(folded) > 2 and not folded.isdigit():
-                words.setdefault(folded, word if word.islower() else folded)
+                words.setdefault(folded, word)
     return words
 
 
@@ -186,7 +186,9 @@ def _corrected(q: str, vocabulary: dict[str, str]) -> str:
         close = difflib.get_close_matches(folded, vocabulary, n=1, cutoff=0.75)
         # Another form of the same word (hostage, hostages) is no correction.
         if close and normalise.word_key(close[0]) != normalise.word_key(word):
-            corrected = corrected[: match.start()] + vocabulary[close[0]] + corrected[match.end() :]
+            known = vocabulary[close[0]]
+            known = known.lower() if word.islower() else known  # the reader's case
+            corrected = corrected[: match.start()] + known + corrected[match.end() :]
             changed = True
     return corrected if changed else ""
 
