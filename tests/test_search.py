@@ -220,11 +220,18 @@ def test_no_results_suggests_the_closest_actor_and_spelling(client, demo):
 def test_no_results_suggests_actors_by_alias_and_never_a_draft_title(client):
     AliasFactory(actor=ActorFactory(name="Antony Blinken"), name="Tony Blinken")
     ArticleFactory(title="Zanzibaria talks", status=PublicationStatus.DRAFT)
+    StatementFactory(text="Zanzibaria again.", status=PublicationStatus.DRAFT)
     response = client.get(URL, {"q": "Blinkin"})
     assert [a.name for a in response.context["suggested_actors"]] == ["Antony Blinken"]
     response = client.get(URL, {"q": "zanzibarya"})
     assert response.context["total"] == 0
-    assert response.context["suggested_query"] == ""  # the draft's title is not known
+    assert response.context["suggested_query"] == ""  # the drafts' words are not known
+
+
+def test_no_results_suggests_a_word_of_the_published_statements(client):
+    StatementFactory(text="Both leaders sought the release of hostages.")
+    response = client.get(URL, {"q": "release hostagse"})
+    assert response.context["suggested_query"] == "release hostages"
 
 
 def test_results_suggest_nothing(client, demo, django_assert_max_num_queries):

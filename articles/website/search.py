@@ -135,12 +135,14 @@ def search(request):
 # "No results": the closest known spellings and actor names ---------------------------
 
 VOCABULARY_SOURCES = 20_000  # newest titles of each type the spelling suggestions read
+VOCABULARY_TEXTS = 2_000  # and the newest statements' words and articles' summaries
 ACTOR_SUGGESTIONS = 5
 
 
 def _vocabulary() -> dict[str, str]:
-    """{folded word: word as written} of the public actors' names and aliases and the
-    newest public article and event titles: the spellings a query is corrected towards."""
+    """{folded word: word as written} of the public actors' names and aliases, the newest
+    public article and event titles, statements and article summaries: the spellings a
+    query is corrected towards."""
     texts = []
     for name in ("actors", "articles", "events"):
         record = SEARCHED[name]
@@ -152,6 +154,10 @@ def _vocabulary() -> dict[str, str]:
     texts += Actor.objects.filter(pk__in=SEARCHED["actors"].public().values("pk")).values_list(
         "aliases__name", flat=True
     )[:VOCABULARY_SOURCES]
+    newest = {"statements": "text", "articles": "summary"}
+    for name, field in newest.items():
+        rows = SEARCHED[name].public().order_by("-pk").values_list(field, flat=True)
+        texts += rows[:VOCABULARY_TEXTS]
     words = {}
     for text in texts:
         for word in normalise.WORD.findall(text or ""):
@@ -183,7 +189,9 @@ def _corrected(q: str, vocabulary: dict[str, str]) -> str:
         folded = normalise.fold(word)
         if folded in vocabulary or len(folded) < 3 or folded.isdigit():
             continue
-        close = difflib.get_close_matches(folded, vocabulary, n=1, cutoff=0.75)
+        # Words of about the same length only: difflib's ratio needs it for 0.75 anyway.
+        near = [w for w in vocabulary if abs(len(w) - len(folded)) <= len(folded) // 3 + 1]
+        close = difflib.get_close_matches(folded, near, n=1, cutoff=0.75)
         # Another form of the same word (hostage, hostages) is no correction.
         if close and normalise.word_key(close[0]) != normalise.word_key(word):
             known = vocabulary[close[0]]
