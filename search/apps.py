@@ -61,7 +61,7 @@ def _catch_up(sender, using=None, **kwargs):
     Index upkeep, like the triggers it completes: the normaliser is Python, so the
     documents are written here (search/index.py), in the writer's transaction.
     """
-    if sender._meta.db_table not in INDEXED_TABLES or using in _migrating:
+    if using in _migrating:
         return
     from . import index
 
@@ -75,5 +75,10 @@ class SearchConfig(AppConfig):
     def ready(self):
         pre_migrate.connect(_drop_sqlite_triggers, sender=self, dispatch_uid="search_pre")
         post_migrate.connect(_create_sqlite_triggers, sender=self, dispatch_uid="search_post")
-        post_save.connect(_catch_up, dispatch_uid="search_catch_up_save")
-        post_delete.connect(_catch_up, dispatch_uid="search_catch_up_delete")
+        # Per model, not for every sender: a delete receiver on a model turns off Django's
+        # fast deletes for it, which other models' bulk deletes should keep.
+        for model in self.apps.get_models():
+            if model._meta.db_table in INDEXED_TABLES:
+                uid = f"search_catch_up_{model._meta.label_lower}"
+                post_save.connect(_catch_up, sender=model, dispatch_uid=f"{uid}_save")
+                post_delete.connect(_catch_up, sender=model, dispatch_uid=f"{uid}_delete")
