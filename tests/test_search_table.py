@@ -167,3 +167,11 @@ def test_a_long_snippet_is_cut_around_the_match_in_the_original_text():
     assert "The \ue000Hostages\ue001’ families" in found.snippet
     assert found.snippet.startswith("… ") and found.snippet.endswith(" …")
     assert "filler0 " not in found.snippet and "later199" not in found.snippet
+
+
+@pytest.mark.parametrize("q", ["hostage", "self-defense", "غزه", "ישראל", "korunmasi"])
+def test_the_statement_list_q_filter_reads_the_same_table(client, records, q):
+    expected = dict(TABLE)[q]
+    html = client.get("/statements/", {"q": q}).content.decode()
+    shown = {int(pk) for pk in re.findall(r'href="/statements/(\d+)/"', html)}
+    assert shown == {records[key].pk for key in expected if key in STATEMENTS}
