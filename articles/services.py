@@ -26,6 +26,7 @@ from .models import (
     Place,
     PublicationStatus,
     Statement,
+    StatementEvent,
 )
 
 
@@ -138,12 +139,15 @@ def demo_load() -> dict[str, int]:
                 "kind": data["kind"],
                 "channel": data["channel"],
                 "said_on": _date(data["said_on"]) or article.published_on,
-                "event": events[data["event"]],
                 "language": "en",
                 "status": PublicationStatus.PUBLISHED,
             },
         )
         statement.mentioned_actors.set([actors[slug] for slug in data["mentioned"]])
+        for event_slug, stance in data["events"]:
+            StatementEvent.objects.update_or_create(
+                statement=statement, event=events[event_slug], defaults={"stance": stance}
+            )
 
     return {
         "actors": len(actors),

@@ -609,9 +609,9 @@ def test_statement_page_query_count(client, django_assert_max_num_queries, rows)
     RoleFactory.create_batch(rows, person=speaker)
     statement = StatementFactory(speaker=speaker, event=EventFactory())
     statement.mentioned_actors.add(*ActorFactory.create_batch(rows))
-    # 1 statement with speaker, on-behalf-of, article, outlet and event,
-    # 2 the speaker's roles with organisations, 3 the actors it mentions, 4 corrections
-    with django_assert_max_num_queries(4):
+    # 1 statement with speaker, on-behalf-of, article and outlet, 2 the speaker's roles
+    # with organisations, 3 the actors it mentions, 4 corrections, 5 its event links
+    with django_assert_max_num_queries(5):
         response = client.get(statement.get_absolute_url())
     assert response.status_code == 200
 

@@ -17,6 +17,7 @@ from articles.models import (
     Place,
     PublicationStatus,
     Statement,
+    StatementEvent,
 )
 from tests.factories import ArticleFactory, EventFactory, StatementFactory
 
@@ -37,6 +38,7 @@ def empty_database():
     """Delete every archive row (raw deletes: PROTECT guards the editors, not this test)."""
     for model in [
         Statement.mentioned_actors.through,
+        StatementEvent,
         Statement,
         EventParticipant,
         Event.articles.through,
@@ -61,7 +63,7 @@ def test_export_import_into_an_empty_database_export_is_identical(demo):
     EventFactory(slug="draft-event", status=PublicationStatus.DRAFT, fatalities=3)
     first = export_text()
     data = json.loads(first)
-    assert data["format"] == "conflict-archive" and data["version"] == 1
+    assert data["format"] == "conflict-archive" and data["version"] == 2
     assert len(data["statements"]) == 7
     empty_database()
     counts = import_text(first)
@@ -151,7 +153,7 @@ def test_refusals_name_the_record_and_field(demo, section, index, change, expect
     [
         ("{not json", "not valid JSON"),
         ('{"format": "something-else", "version": 1}', "not a conflict archive"),
-        ('{"format": "conflict-archive", "version": 2}', "version 2 is not supported"),
+        ('{"format": "conflict-archive", "version": 3}', "version 3 is not supported"),
         ('{"format": "conflict-archive", "version": 1, "people": []}', "unknown section"),
         ('{"format": "conflict-archive", "version": 1, "actors": {}}', "must be a list"),
     ],
@@ -184,7 +186,8 @@ def test_export_by_date_keeps_references_whole(demo):
     assert len(data["articles"]) == 1
     # The Hamas attack of 7 October is in the period; every statement's event is exported.
     slugs = {record["slug"] for record in data["events"]}
-    assert {record["event"] for record in data["statements"]} <= slugs
+    linked = {link["event"] for record in data["statements"] for link in record["events"]}
+    assert linked and linked <= slugs
     empty_database()
     import_text(json.dumps(data))
     assert Statement.objects.count() == 7
@@ -212,3 +215,57 @@ def test_import_command_refuses_a_bad_file(db, tmp_path):
         call_command("import_archive", str(path))
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_archive", str(tmp_path / "missing.json"))
+
+
+def test_statement_event_links_travel_with_their_stances_and_figures(demo):
+    statement = Statement.objects.get(text__startswith="The IDF has reported")
+    strike = Event.objects.get(slug="iaf-air-strike-mount-dov-2023-10")
+    StatementEvent.objects.create(
+        statement=statement,
+        event=strike,
+        stance=StatementEvent.Stance.DENIES,
+        figure_kind=StatementEvent.FigureKind.KILLED,
+        claimed_figure=40,
+        claimed_figure_max=50,
+        note="between 40 and 50",
+    )
+    first = export_text()
+    record = next(r for r in json.loads(first)["statements"] if r["text"] == statement.text)
+    assert record["events"] == [
+        {
+            "event": "iaf-air-strike-mount-dov-2023-10",
+            "stance": "denies",
+            "figure_kind": "killed",
+            "claimed_figure": 40,
+            "claimed_figure_max": 50,
+            "note": "between 40 and 50",
+        },
+        {
+            "event": "idf-ground-operations-northern-gaza-2023-10",
+            "stance": "claims",
+            "figure_kind": "",
+            "claimed_figure": None,
+            "claimed_figure_max": None,
+            "note": "",
+        },
+    ]
+    links_before = StatementEvent.objects.count()
+    empty_database()
+    import_text(first)
+    assert StatementEvent.objects.count() == links_before
+    assert export_text() == first
+
+
+def test_a_version_1_archive_still_imports_its_events_as_described(demo):
+    data = json.loads(export_text())
+    data["version"] = 1
+    for record in data["statements"]:
+        links = record.pop("events")
+        record["event"] = links[0]["event"] if links else None
+    empty_database()
+    import_text(json.dumps(data))
+    readout = Statement.objects.get(speaker__slug="matthew-miller")
+    assert [(link.event.slug, link.stance) for link in readout.event_links.all()] == [
+        ("blinken-cleverly-call-2023-10-28", "describes")
+    ]
+    assert StatementEvent.objects.count() == 7  # one per statement of version 1

@@ -368,7 +368,8 @@ def _check_row(section: ArchiveSection, field: Nested, row, number: int):
         except RecordError as error:
             message = f"item {number}: '{inner.name}': {error.message}"
             raise RecordError(field.name, message) from None
-    return row[names[0]]
+    key = tuple(row[name] for name in field.row_key)
+    return key[0] if len(key) == 1 else " / ".join(map(str, key))
 
 
 def _missing(section: ArchiveSection, field: Field):
@@ -380,11 +381,14 @@ def _missing(section: ArchiveSection, field: Field):
     return None
 
 
-def check_record(section: ArchiveSection, record) -> dict:
-    """The record with the fields it leaves out filled in; RecordError when its shape or a
-    field's type is wrong."""
+def check_record(section: ArchiveSection, record, version: int | None = None) -> dict:
+    """The record, in this version's shape, with the fields it leaves out filled in;
+    RecordError when its shape or a field's type is wrong. `version` is the file's, when
+    it is an earlier one that the section can upgrade."""
     if not isinstance(record, dict):
         raise RecordError(None, f"expected an object, not {kind_of(record)}")
+    if version in section.upgrades:
+        record = section.upgrades[version](record)
     names = [field.name for field in section.fields]
     unknown = sorted(set(record) - set(names))
     if unknown:

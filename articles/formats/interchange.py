@@ -56,7 +56,10 @@ from .archive_file import (
 )
 
 FORMAT = "conflict-archive"
-VERSION = 1
+VERSION = 2
+# The versions this program reads: version 1 files are upgraded record by record
+# (each section's `upgrades`), so an archive exported before still imports.
+READS = (1, 2)
 CHUNK_SIZE = 2000
 PROGRESS_EVERY = 1000
 
@@ -108,7 +111,8 @@ def _prefetch(section: ArchiveSection, field: Refs | Nested, scope: Scope) -> Pr
         related = BY_NAME[field.section].select(scope).order_by(key).only("pk", key)
         return Prefetch(field.name, queryset=related)
     model = section.model._meta.get_field(field.accessor).related_model
-    rows = model.objects.order_by(_sort_path(field.fields[0]))
+    by_name = {f.name: f for f in field.fields}
+    rows = model.objects.order_by(*(_sort_path(by_name[name]) for name in field.row_key))
     joins = [f.name for f in field.fields if isinstance(f, Ref)]
     return Prefetch(field.accessor, queryset=rows.select_related(*joins) if joins else rows)
 
@@ -310,10 +314,12 @@ class _Importer:
     def replace_rows(self, instance: Model, field: Nested, rows: list[dict]) -> None:
         """Make the record's nested rows those of the file, saving only what changed."""
         manager = getattr(instance, field.accessor)
-        first = field.fields[0].name
-        key = _attname(manager.model, first)
-        wanted = {_id(row[first]): row for row in rows}
-        existing = {getattr(row, key): row for row in manager.all()}
+        names = field.row_key
+        attnames = [_attname(manager.model, name) for name in names]
+        wanted = {tuple(_id(row[name]) for name in names): row for row in rows}
+        existing = {
+            tuple(getattr(row, attname) for attname in attnames): row for row in manager.all()
+        }
         for row_key, row in existing.items():
             if row_key not in wanted:
                 row.delete()
@@ -423,19 +429,24 @@ class _Check:
         self.envelope[name] = value
         if name == "format" and value != FORMAT:
             raise ArchiveError(f'not a conflict archive: expected "format": "{FORMAT}"')
-        if name == "version" and (isinstance(value, bool) or value != VERSION):
+        if name == "version" and (isinstance(value, bool) or value not in READS):
             shown_value = value if isinstance(value, int | str) else kind_of(value)
             raise ArchiveError(
                 f"archive version {shown_value!r} is not supported: this program reads "
-                f"version {VERSION}"
+                f"versions {', '.join(map(str, READS))}"
             )
+
+    @property
+    def version(self) -> int:
+        """The file's version (a file gives it before its sections, as exports do)."""
+        return self.envelope.get("version", VERSION)
 
     def record(self, section: ArchiveSection, number: int, record) -> None:
         self.totals[section.name] = number
         if self.first_error is not None:
             return  # reported once the envelope is known to be ours
         try:
-            record = check_record(section, record)
+            record = check_record(section, record, self.version)
             self.duplicate(section, record)
         except RecordError as error:
             self.first_error = refusal(section, number, record, error)
@@ -498,10 +509,11 @@ class _Check:
                     raise refusal(section, number, record, error)
 
 
-def archive_check(stream) -> dict[str, int]:
+def archive_check(stream) -> "_Check":
     """Read the whole file once, writing nothing: its envelope, every record's shape and
-    types, duplicate natural keys, loops of parents. Return how many records each section
-    has; raise ArchiveError, naming the record and the field, for the first fault."""
+    types, duplicate natural keys, loops of parents. Return what it learnt (`totals`: how
+    many records each section has; `version`); raise ArchiveError, naming the record and
+    the field, for the first fault."""
     check = _Check()
     for name, number, value in records(stream, BY_NAME, set(BY_NAME)):
         if number == 0:
@@ -509,7 +521,7 @@ def archive_check(stream) -> dict[str, int]:
         else:
             check.record(BY_NAME[name], number, value)
     check.finish()
-    return check.totals
+    return check
 
 
 def _rereadable(stream):
@@ -532,13 +544,15 @@ def archive_import(*, stream: IO, progress: Progress = None) -> dict[str, dict[s
     """
     stream = _rereadable(stream)
     stream.seek(0)
-    totals = archive_check(stream)
-    return _write(stream, totals, progress)
+    check = archive_check(stream)
+    return _write(stream, check.totals, check.version, progress)
 
 
 @transaction.atomic
 @freshness.bulk()  # one move of the archive's generation, not one per row
-def _write(stream, totals: dict[str, int], progress: Progress) -> dict[str, dict[str, int]]:
+def _write(
+    stream, totals: dict[str, int], version: int, progress: Progress
+) -> dict[str, dict[str, int]]:
     importer = _Importer()
     for section in SECTIONS:
         if not totals.get(section.name):
@@ -548,7 +562,7 @@ def _write(stream, totals: dict[str, int], progress: Progress) -> dict[str, dict
         for _, number, record in records(stream, BY_NAME, {section.name}):
             if number == 0:
                 continue
-            record = check_record(section, record)
+            record = check_record(section, record, version)
             _step(importer.load, section, number, record)
             if _own_refs(section):
                 names = [section.key[0], *(field.name for field in _own_refs(section))]

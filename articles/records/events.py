@@ -10,7 +10,7 @@ from actors.models import Actor
 
 from ..dates import format_period, iso_date
 from ..links import path_for, permalink
-from ..models import Event, Place
+from ..models import Event, Place, StatementEvent
 from . import actors, statements
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight
@@ -194,7 +194,9 @@ def archive_rows(scope: Scope) -> QuerySet:
     about, so that no exported statement points to a missing event."""
     rows = Event.objects.all()
     if scope.date_from or scope.date_to:
-        about = statements.archive_rows(scope).exclude(event=None).values("event_id")
+        about = StatementEvent.objects.filter(statement__in=statements.archive_rows(scope)).values(
+            "event_id"
+        )
         rows = Event.objects.filter(
             Q(pk__in=rows.between(scope.date_from, scope.date_to)) | Q(pk__in=about)
         )

@@ -9,7 +9,7 @@ type's module (and one in docs/data-format.md).
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Model, QuerySet
 
@@ -69,13 +69,19 @@ class Nested:
     """Rows that belong to the record (a reverse foreign key: `related`), as a list.
 
     Each row is written as an object of `fields`, or as its one value when there is one
-    field (an actor's aliases as names). The first field identifies a row within its
-    record; the import replaces the rows with the file's list.
+    field (an actor's aliases as names). `key` names the fields that identify a row
+    within its record (the first field by default); rows are written in key order and
+    the import replaces the rows with the file's list.
     """
 
     name: str
     fields: tuple["Value | Ref", ...]
     related: str = ""  # the reverse accessor, when it is not `name`
+    key: tuple[str, ...] = ()
+
+    @property
+    def row_key(self) -> tuple[str, ...]:
+        return self.key or (self.fields[0].name,)
 
     @property
     def accessor(self) -> str:
@@ -125,6 +131,8 @@ class ArchiveSection:
     order: tuple[str, ...] = ()
     rows: Callable[[Scope], QuerySet] | None = None
     label: Callable[[dict], str] | None = None
+    # How a record of an earlier version of the file reads in this one: {1: rewrite}.
+    upgrades: dict[int, Callable[[dict], dict]] = field(default_factory=dict)
 
     @property
     def noun(self) -> str:

@@ -1,18 +1,18 @@
 """Statements: who said what, where. Everything the pages and formats know about them."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.text import Truncator
 
 from actors.models import Actor
 
 from ..dates import format_date
 from ..links import path_for, permalink
-from ..models import Event, Outlet, Statement
+from ..models import Event, Outlet, Statement, StatementEvent, public_event_links_prefetch
 from . import actors, articles
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
 from .facets import count_by, count_by_year
-from .interchange_fields import ArchiveSection, Date, Digest, Ref, Refs, Scope, Value
+from .interchange_fields import ArchiveSection, Date, Digest, Nested, Ref, Refs, Scope, Value
 
 # The public rows: every public surface starts here and only narrows.
 public = Statement.objects.published
@@ -44,15 +44,21 @@ class StatementFilter(f.ListFilterSet):
         return queryset.involving(value)
 
 
-def _public_event(statement):
-    """The statement's event when it is public: a draft event never leaves the archive."""
-    event = statement.event if statement.event_id else None
-    return event if event is not None and event.is_public else None
+def public_event_links(statement) -> list[StatementEvent]:
+    """The statement's links to public events (prefetched by for_detail() and
+    for_export(), else read): a draft event never leaves the archive."""
+    for attr in ("public_event_links", "export_event_links"):
+        if hasattr(statement, attr):
+            return getattr(statement, attr)
+    return list(public_event_links_prefetch("links").queryset.filter(statement=statement))
 
 
-def _event_slug(statement) -> str:
-    event = _public_event(statement)
-    return event.slug if event else ""
+def _links_column(value):
+    """One column of the statement's event links, aligned: the n-th value of `event`,
+    `stance`, `figure_kind`, … belongs to the same link."""
+    return lambda s: "; ".join(
+        "" if (v := value(link)) is None else str(v) for link in public_event_links(s)
+    )
 
 
 def _role(statement) -> str:
@@ -75,7 +81,11 @@ COLUMNS = {
     "on_behalf_of_name": lambda s: s.on_behalf_of.name if s.on_behalf_of_id else "",
     "on_behalf_of_slug": lambda s: s.on_behalf_of.slug if s.on_behalf_of_id else "",
     "mentioned_actors": lambda s: slugs(s.export_mentioned),
-    "event_slug": _event_slug,
+    "event": _links_column(lambda link: link.event.slug),
+    "stance": _links_column(lambda link: link.stance),
+    "figure_kind": _links_column(lambda link: link.figure_kind),
+    "claimed_figure": _links_column(lambda link: link.claimed_figure),
+    "claimed_figure_max": _links_column(lambda link: link.claimed_figure_max),
     "source_title": lambda s: s.article.title,
     "source_url": lambda s: s.article.url,
     "source_archive_url": lambda s: s.article.archive_url,
@@ -148,13 +158,12 @@ def schema_org(statement) -> dict:
     }
     if statement.translation:
         data["workTranslation"] = {"@type": "CreativeWork", "text": statement.translation}
-    event = _public_event(statement)
-    if event is not None:
-        data["recordedIn"] = {
-            "@type": "Event",
-            "name": event.title,
-            "url": permalink("articles:event", event.slug),
-        }
+    events = {link.event.pk: link.event for link in public_event_links(statement)}
+    if events:
+        data["about"] = [
+            {"@type": "Event", "name": event.title, "url": permalink("articles:event", event.slug)}
+            for event in events.values()
+        ]
     return data
 
 
@@ -199,8 +208,32 @@ def archive_rows(scope: Scope) -> QuerySet:
     statements about a draft event: an exported statement never points to a draft."""
     rows = Statement.objects.filter(article__in=articles.archive_rows(scope))
     if scope.published_only:
-        rows = rows.published().filter(Q(event=None) | Q(event__in=Event.objects.published()))
+        draft_events = StatementEvent.objects.exclude(event__in=Event.objects.published())
+        rows = rows.published().exclude(pk__in=draft_events.values("statement_id"))
     return rows
+
+
+def _from_version_1(record: dict) -> dict:
+    """Version 1 gave a statement one `event`: it becomes a link that describes it."""
+    if "event" not in record:
+        return record
+    record = dict(record)
+    slug = record.pop("event")
+    record["events"] = (
+        [
+            {
+                "event": slug,
+                "stance": StatementEvent.Stance.DESCRIBES,
+                "figure_kind": "",
+                "claimed_figure": None,
+                "claimed_figure_max": None,
+                "note": "",
+            }
+        ]
+        if slug is not None
+        else []
+    )
+    return record
 
 
 ARCHIVE = ArchiveSection(
@@ -218,7 +251,19 @@ ARCHIVE = ArchiveSection(
         Date("said_on"),
         Value("translation"),
         Value("source_url"),
-        Ref("event", "events"),
+        Nested(
+            "events",
+            fields=(
+                Ref("event", "events"),
+                Value("stance"),
+                Value("figure_kind"),
+                Value("claimed_figure"),
+                Value("claimed_figure_max"),
+                Value("note"),
+            ),
+            related="event_links",
+            key=("event", "stance", "figure_kind"),
+        ),
         Value("language"),
         Value("status"),
         Refs("mentioned_actors", "actors"),
@@ -226,4 +271,5 @@ ARCHIVE = ArchiveSection(
     order=("article__url", "speaker__slug", "said_on", "text"),
     rows=archive_rows,
     label=lambda r: r.get("key") or f"{r.get('article')} by {r.get('speaker')}",
+    upgrades={1: _from_version_1},
 )

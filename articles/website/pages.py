@@ -61,7 +61,7 @@ def statement_detail(request, pk):
             "statement": statement,
             "role": statement.speaker_role(),
             "located": statement.passage() is not None,
-            "event": statement.event if statement.event and statement.event.is_public else None,
+            "event_links": statement.public_event_links,
             "preview": preview,
         },
     )
