@@ -194,6 +194,8 @@ ARCHIVE = ArchiveSection(
         Value("wikidata_id"),
         Value("description"),
         Nested("aliases", fields=(Value("name"),)),
+        # The slugs of actors merged into this one: their pages redirect here.
+        Nested("former_slugs", fields=(Value("slug"),)),
     ),
 )
 
