@@ -3,9 +3,11 @@
 import datetime
 import io
 import json
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from actors.models import Actor, Alias, Role
 from articles.formats.interchange import ArchiveError, archive_export, archive_import, statement_key
@@ -269,3 +271,40 @@ def test_a_version_1_archive_still_imports_its_events_as_described(demo):
         ("blinken-cleverly-call-2023-10-28", "describes")
     ]
     assert StatementEvent.objects.count() == 7  # one per statement of version 1
+
+
+class _WritesDuringExport(io.StringIO):
+    """The export's output; when the events section starts, an editor (another
+    connection, in a thread) adds an article and a statement of it."""
+
+    def write(self, text):
+        if text.startswith(',\n"events"') and not hasattr(self, "written"):
+            self.written = True
+            thread = threading.Thread(target=self.editor_writes)
+            thread.start()
+            thread.join()
+        return super().write(text)
+
+    def editor_writes(self):
+        try:
+            article = ArticleFactory(url="https://example.org/mid-export", body="Late words.")
+            StatementFactory(article=article, text="Late words.")
+        finally:
+            connection.close()
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_export_is_one_snapshot_while_editors_write():
+    StatementFactory(text="We will keep talking.")
+    out = _WritesDuringExport()
+    archive_export(out)
+    assert Statement.objects.filter(text="Late words.").exists()  # the write happened
+    data = json.loads(out.getvalue())
+    exported = {record["url"] for record in data["articles"]}
+    assert {record["article"] for record in data["statements"]} <= exported
+    assert "https://example.org/mid-export" not in exported
+    # and the file imports whole
+    empty_database()
+    import_text(out.getvalue())
+    assert Statement.objects.count() == 1

@@ -24,11 +24,12 @@ import hashlib
 import json
 import tempfile
 from collections import OrderedDict
+from contextlib import contextmanager
 from collections.abc import Callable
 from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model, Prefetch, QuerySet
 
 from .. import freshness
@@ -177,6 +178,27 @@ def archive_export(
     the period or that an exported statement is about. Records are written one at a time.
     """
     scope = Scope(published_only=published_only, date_from=date_from, date_to=date_to)
+    with _snapshot():
+        return _export(out, scope, progress)
+
+
+@contextmanager
+def _snapshot():
+    """One view of the database for the whole export, whatever editors write meanwhile,
+    so no exported record points to one the file lacks: a repeatable-read, read-only
+    transaction on PostgreSQL; on SQLite one read transaction (WAL keeps its snapshot
+    until it ends). Inside a caller's transaction, that transaction is the view."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _export(out: IO[str], scope: Scope, progress: Progress) -> dict[str, int]:
     counts: dict[str, int] = {}
     out.write(f'{{"format": "{FORMAT}", "version": {VERSION}')
     for section in SECTIONS:
