@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.color import no_style
 from django.db import connection
 
 from actors.models import Actor, Alias, Role
@@ -308,3 +309,30 @@ def test_an_export_is_one_snapshot_while_editors_write():
     empty_database()
     import_text(out.getvalue())
     assert Statement.objects.count() == 1
+
+
+def test_statements_keep_their_numbers_on_another_installation(demo, client):
+    Statement.objects.order_by("pk")[2].delete()  # a gap, as deletions leave
+    pages = {s.pk: s.text for s in Statement.objects.published()}
+    first = export_text()
+    empty_database()
+    with connection.cursor() as cursor:  # numbering starts again, as on a new installation
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Statement]):
+            cursor.execute(sql)
+    import_text(first)
+    for pk, words in pages.items():
+        assert client.get(f"/statements/{pk}/").context["statement"].text == words
+    # New statements are numbered after the imported ones, on both databases.
+    assert StatementFactory().pk > max(pages)
+
+
+def test_a_number_taken_by_another_statement_is_refused_not_renumbered(demo):
+    data = json.loads(export_text())
+    empty_database()
+    other = StatementFactory(text="We will keep talking.")
+    data["statements"][0]["id"] = other.pk
+    with pytest.raises(ArchiveError) as error:
+        import_text(json.dumps(data))
+    assert str(error.value).startswith("record 1 (statement ")
+    assert f"field 'id': number {other.pk} is already another statement here" in str(error.value)
+    assert list(Statement.objects.all()) == [other]

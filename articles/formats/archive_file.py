@@ -29,6 +29,7 @@ from ..records.interchange_fields import (
     Digest,
     Field,
     Nested,
+    PublicId,
     Ref,
     Refs,
     Value,
@@ -318,6 +319,11 @@ def _check_value(section: ArchiveSection, field: Field, value, name: str, nested
             _text(name, value, 'a decimal number as a string ("31.5")', null=null)
         case Digest():
             _text(name, value, "the digest (a string)", null=True)
+        case PublicId():
+            if value is None:
+                return
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise RecordError(name, f"expected a whole number above 0, not {shown_id(value)}")
         case Value() if _internal(model_field) in INTEGER_TYPES:
             if value is None and null:
                 return
@@ -325,6 +331,10 @@ def _check_value(section: ArchiveSection, field: Field, value, name: str, nested
                 raise RecordError(name, f"expected a whole number, not {kind_of(value)}")
         case Value():
             _text(name, value, "a string", null=null)
+
+
+def shown_id(value) -> str:
+    return repr(value) if isinstance(value, int) and not isinstance(value, bool) else kind_of(value)
 
 
 def _internal(model_field) -> str:
@@ -376,6 +386,8 @@ def _missing(section: ArchiveSection, field: Field):
     """The value of a field that a record leaves out."""
     if isinstance(field, Refs | Nested):
         return []
+    if isinstance(field, PublicId):
+        return None
     if isinstance(field, Value) and not section.model._meta.get_field(field.name).null:
         return ""
     return None

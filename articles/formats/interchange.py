@@ -24,11 +24,12 @@ import hashlib
 import json
 import tempfile
 from collections import OrderedDict
-from contextlib import contextmanager
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model, Prefetch, QuerySet
 
@@ -41,6 +42,7 @@ from ..records.interchange_fields import (
     Digest,
     Field,
     Nested,
+    PublicId,
     Ref,
     Refs,
     Scope,
@@ -135,6 +137,8 @@ def _dump(field: Field, obj: Model) -> Any:
     match field:
         case Value(name):
             return getattr(obj, name)
+        case PublicId():
+            return obj.pk
         case Date(name):
             value = getattr(obj, name)
             return value.isoformat() if value is not None else None
@@ -270,6 +274,7 @@ class _Importer:
         self.cache: dict[str, OrderedDict[str, Model]] = {
             section.name: OrderedDict() for section in SECTIONS
         }
+        self.numbered: set[type[Model]] = set()  # models given ids by the file
 
     def count(self, section: str, outcome: str) -> None:
         section_counts = self.counts.setdefault(
@@ -368,6 +373,8 @@ class _Importer:
                     values[name] = r[name]  # of the right JSON type: full_clean() converts it
                 case Digest():
                     pass  # checked below, once the references it covers are found
+                case PublicId():
+                    pass  # load(): the record's number, checked against the database
                 case Ref():
                     pass  # a reference to the section itself: link()
         for field in section.fields:
@@ -380,6 +387,9 @@ class _Importer:
         values, lists = self.resolve(section, r)
         key = {name: values.pop(name) for name in section.key}
         instance = self.existing(section, key) or section.model()
+        for field in section.fields:
+            if isinstance(field, PublicId):
+                self.keep_public_id(section, instance, r[field.name], field.name)
         for name, value in key.items():
             setattr(instance, name, value)  # references as the instances found: no query
         adding = instance._state.adding
@@ -394,6 +404,29 @@ class _Importer:
                 _set_related(getattr(instance, field.name), items)
             else:
                 self.replace_rows(instance, field, items)
+
+    def keep_public_id(self, section: ArchiveSection, instance: Model, number, name) -> None:
+        """The record keeps the file's number: a new one is created under it, and a
+        number that is another record's here is refused, never silently renumbered."""
+        if number is None:
+            return
+        if not instance._state.adding:
+            if instance.pk != number:
+                raise RecordError(
+                    name,
+                    f"this {section.noun} is number {instance.pk} here, not {number}: "
+                    "its public address would change",
+                )
+            return
+        other = section.model.objects.filter(pk=number).first()
+        if other is not None:
+            raise RecordError(
+                name,
+                f"number {number} is already another {section.noun} here ({other}): "
+                "its public address cannot be given to this one",
+            )
+        instance.pk = number
+        self.numbered.add(section.model)
 
     def link(self, section: ArchiveSection, r: dict) -> None:
         """Second pass: set the record's references to its own section (its parent)."""
@@ -593,4 +626,15 @@ def _write(
                 progress(f"{section.name}: {number} of {totals[section.name]}")
         for number, record in links:
             _step(importer.link, section, number, record)
+    _reset_sequences(importer.numbered)
     return importer.counts
+
+
+def _reset_sequences(models: set[type[Model]]) -> None:
+    """After rows were created under the file's numbers, the database's next number is
+    past them (PostgreSQL's sequences do not follow explicit ids; SQLite's do)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), sorted(models, key=str))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)

@@ -98,7 +98,17 @@ class Digest:
     of: tuple[str, ...]
 
 
-Field = Value | Date | DecimalString | Ref | Refs | Nested | Digest
+@dataclass(frozen=True)
+class PublicId:
+    """The record's number in its public URL (`/statements/<id>/`): cited, so it is the
+    same on every installation. The import creates a new record under the file's number
+    and refuses, naming both, when that number is another record's here; `null` (a
+    hand-made file) lets the database choose."""
+
+    name: str = "id"
+
+
+Field = Value | Date | DecimalString | Ref | Refs | Nested | Digest | PublicId
 
 
 # Sections --------------------------------------------------------------------------------

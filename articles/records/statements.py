@@ -12,7 +12,17 @@ from . import actors, articles
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
 from .facets import count_by, count_by_year
-from .interchange_fields import ArchiveSection, Date, Digest, Nested, Ref, Refs, Scope, Value
+from .interchange_fields import (
+    ArchiveSection,
+    Date,
+    Digest,
+    Nested,
+    PublicId,
+    Ref,
+    Refs,
+    Scope,
+    Value,
+)
 
 # The public rows: every public surface starts here and only narrows.
 public = Statement.objects.published
@@ -241,6 +251,7 @@ ARCHIVE = ArchiveSection(
     model=Statement,
     key=("article", "speaker", "text"),
     fields=(
+        PublicId(),
         Digest("key", of=("article", "speaker", "text")),
         Ref("article", "articles"),
         Ref("speaker", "actors"),
