@@ -14,6 +14,7 @@ from actors.models import Actor, Alias, Role
 from articles.formats.interchange import ArchiveError, archive_export, archive_import, statement_key
 from articles.models import (
     Article,
+    Correction,
     Event,
     EventParticipant,
     Outlet,
@@ -40,6 +41,7 @@ def import_text(text: str):
 def empty_database():
     """Delete every archive row (raw deletes: PROTECT guards the editors, not this test)."""
     for model in [
+        Correction,
         Statement.mentioned_actors.through,
         StatementEvent,
         Statement,
@@ -64,6 +66,9 @@ def history_rows() -> int:
 
 def test_export_import_into_an_empty_database_export_is_identical(demo):
     EventFactory(slug="draft-event", status=PublicationStatus.DRAFT, fatalities=3)
+    statement = Statement.objects.order_by("pk").first()
+    Correction.objects.create(statement=statement, note="Speaker's title fixed.")
+    Correction.objects.create(article=statement.article, note="Typo.", changed_fields="body")
     first = export_text()
     data = json.loads(first)
     assert data["format"] == "conflict-archive" and data["version"] == 2
@@ -71,6 +76,10 @@ def test_export_import_into_an_empty_database_export_is_identical(demo):
     empty_database()
     counts = import_text(first)
     assert counts["statements"]["created"] == 7
+    # Corrections, and when each record was made and last changed, came too.
+    assert Correction.objects.count() == 2
+    assert Statement.objects.get(pk=statement.pk).created_at == statement.created_at
+    assert Statement.objects.get(pk=statement.pk).updated_at == statement.updated_at
     assert counts["actors"]["created"] == 16
     assert export_text() == first
     assert Actor.objects.get(slug="israel-air-force").parent.slug == "israel-defense-forces"

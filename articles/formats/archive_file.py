@@ -32,6 +32,7 @@ from ..records.interchange_fields import (
     PublicId,
     Ref,
     Refs,
+    Stamp,
     Value,
 )
 
@@ -315,6 +316,10 @@ def _check_value(section: ArchiveSection, field: Field, value, name: str, nested
         case Date():
             what = "an ISO 8601 " + ("time" if "DateTime" in _internal(model_field) else "date")
             _text(name, value, f'{what} as a string ("2023-10-29")', null=null)
+        case Stamp():
+            _text(
+                name, value, 'an ISO 8601 time as a string ("2023-10-29T09:30:00+00:00")', null=True
+            )
         case DecimalString():
             _text(name, value, 'a decimal number as a string ("31.5")', null=null)
         case Digest():
@@ -386,7 +391,7 @@ def _missing(section: ArchiveSection, field: Field):
     """The value of a field that a record leaves out."""
     if isinstance(field, Refs | Nested):
         return []
-    if isinstance(field, PublicId):
+    if isinstance(field, PublicId | Stamp):
         return None
     if isinstance(field, Value) and not section.model._meta.get_field(field.name).null:
         return ""

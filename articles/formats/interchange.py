@@ -46,6 +46,7 @@ from ..records.interchange_fields import (
     Ref,
     Refs,
     Scope,
+    Stamp,
     Value,
 )
 from .archive_file import (
@@ -139,7 +140,7 @@ def _dump(field: Field, obj: Model) -> Any:
             return getattr(obj, name)
         case PublicId():
             return obj.pk
-        case Date(name):
+        case Date(name) | Stamp(name):
             value = getattr(obj, name)
             return value.isoformat() if value is not None else None
         case DecimalString(name):
@@ -343,7 +344,8 @@ class _Importer:
         manager = getattr(instance, field.accessor)
         names = field.row_key
         attnames = [_attname(manager.model, name) for name in names]
-        wanted = {tuple(_id(row[name]) for name in names): row for row in rows}
+        fields = [manager.model._meta.get_field(name) for name in names]
+        wanted = {tuple(f.to_python(_id(row[f.name])) for f in fields): row for row in rows}
         existing = {
             tuple(getattr(row, attname) for attname in attnames): row for row in manager.all()
         }
@@ -375,6 +377,8 @@ class _Importer:
                     pass  # checked below, once the references it covers are found
                 case PublicId():
                     pass  # load(): the record's number, checked against the database
+                case Stamp():
+                    pass  # load(): restored once the record is saved
                 case Ref():
                     pass  # a reference to the section itself: link()
         for field in section.fields:
@@ -396,6 +400,7 @@ class _Importer:
         changed = _update(instance, values)
         if changed:
             instance.save()
+            self.restore_stamps(section, instance, r)
         self.count(section.name, "created" if adding else ("updated" if changed else "unchanged"))
         if len(section.key) == 1:
             self.remember(section.name, r[section.key[0]], instance)
@@ -404,6 +409,22 @@ class _Importer:
                 _set_related(getattr(instance, field.name), items)
             else:
                 self.replace_rows(instance, field, items)
+
+    def restore_stamps(self, section: ArchiveSection, instance: Model, r: dict) -> None:
+        """The file's created/updated times on a record just saved (saving set them to now)."""
+        stamps = {}
+        for field in section.fields:
+            if isinstance(field, Stamp) and r[field.name] is not None:
+                try:
+                    stamps[field.name] = instance._meta.get_field(field.name).to_python(
+                        r[field.name]
+                    )
+                except ValidationError as error:
+                    raise RecordError(field.name, " ".join(error.messages)) from None
+        if stamps:
+            section.model.objects.filter(pk=instance.pk).update(**stamps)
+            for name, value in stamps.items():
+                setattr(instance, name, value)
 
     def keep_public_id(self, section: ArchiveSection, instance: Model, number, name) -> None:
         """The record keeps the file's number: a new one is created under it, and a
@@ -441,6 +462,7 @@ class _Importer:
             for name, value in values.items()
         ) and _update(instance, values):
             instance.save()
+            self.restore_stamps(section, instance, r)
 
     def check_digest(self, field: Digest, r: dict) -> None:
         """A digest given in the file must match the fields it is of."""
@@ -621,6 +643,7 @@ def _write(
             _step(importer.load, section, number, record)
             if _own_refs(section):
                 names = [section.key[0], *(field.name for field in _own_refs(section))]
+                names += [field.name for field in section.fields if isinstance(field, Stamp)]
                 links.append((number, {name: record[name] for name in names}))
             if progress and number % PROGRESS_EVERY == 0:
                 progress(f"{section.name}: {number} of {totals[section.name]}")

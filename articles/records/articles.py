@@ -12,7 +12,7 @@ from . import actors
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
 from .facets import count_by, count_by_year
-from .interchange_fields import ArchiveSection, Date, Ref, Refs, Scope, Value
+from .interchange_fields import CORRECTIONS, STAMPS, ArchiveSection, Date, Ref, Refs, Scope, Value
 
 # The public rows: every public surface starts here and only narrows.
 public = Article.objects.published
@@ -168,6 +168,8 @@ ARCHIVE = ArchiveSection(
         Value("status"),
         Date("retrieved_at"),
         Refs("mentioned_actors", "actors"),
+        CORRECTIONS,
+        *STAMPS,
     ),
     rows=archive_rows,
 )

@@ -15,7 +15,17 @@ from . import actors, statements
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight
 from .facets import count_by, count_by_year
-from .interchange_fields import ArchiveSection, Date, Nested, Ref, Refs, Scope, Value
+from .interchange_fields import (
+    CORRECTIONS,
+    STAMPS,
+    ArchiveSection,
+    Date,
+    Nested,
+    Ref,
+    Refs,
+    Scope,
+    Value,
+)
 
 # The public rows: every public surface starts here and only narrows.
 public = Event.objects.published
@@ -224,6 +234,8 @@ ARCHIVE = ArchiveSection(
             related="participations",
             fields=(Ref("actor", "actors"), Value("role")),
         ),
+        CORRECTIONS,
+        *STAMPS,
     ),
     rows=archive_rows,
 )

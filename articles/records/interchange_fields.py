@@ -75,7 +75,7 @@ class Nested:
     """
 
     name: str
-    fields: tuple["Value | Ref", ...]
+    fields: tuple["Value | Ref | Date", ...]
     related: str = ""  # the reverse accessor, when it is not `name`
     key: tuple[str, ...] = ()
 
@@ -99,6 +99,17 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Stamp:
+    """A time the database keeps by itself (`created_at`, `updated_at`), ISO 8601 in UTC.
+
+    The import restores it on the records it creates or changes, so a copy says when a
+    record was made and last changed where it came from; `null` keeps the database's.
+    """
+
+    name: str
+
+
+@dataclass(frozen=True)
 class PublicId:
     """The record's number in its public URL (`/statements/<id>/`): cited, so it is the
     same on every installation. The import creates a new record under the file's number
@@ -108,7 +119,7 @@ class PublicId:
     name: str = "id"
 
 
-Field = Value | Date | DecimalString | Ref | Refs | Nested | Digest | PublicId
+Field = Value | Date | DecimalString | Ref | Refs | Nested | Digest | PublicId | Stamp
 
 
 # Sections --------------------------------------------------------------------------------
@@ -161,3 +172,12 @@ class ArchiveSection:
 
     def select(self, scope: Scope) -> QuerySet:
         return self.rows(scope) if self.rows else self.model.objects.all()
+
+
+# The times every section of a record type with them carries, and its corrections.
+STAMPS = (Stamp("created_at"), Stamp("updated_at"))
+CORRECTIONS = Nested(
+    "corrections",
+    fields=(Date("created_at"), Value("note"), Value("changed_fields")),
+    key=("created_at", "note"),
+)

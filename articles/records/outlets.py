@@ -2,7 +2,7 @@
 
 from ..models import Outlet
 from .base import RecordType
-from .interchange_fields import ArchiveSection, Value
+from .interchange_fields import STAMPS, ArchiveSection, Value
 
 # The public rows: every public surface starts here and only narrows.
 public = Outlet.objects.all
@@ -20,5 +20,12 @@ ARCHIVE = ArchiveSection(
     name="outlets",
     model=Outlet,
     key=("slug",),
-    fields=(Value("slug"), Value("name"), Value("url"), Value("country"), Value("description")),
+    fields=(
+        Value("slug"),
+        Value("name"),
+        Value("url"),
+        Value("country"),
+        Value("description"),
+        *STAMPS,
+    ),
 )

@@ -13,6 +13,8 @@ from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
 from .facets import count_by, count_by_year
 from .interchange_fields import (
+    CORRECTIONS,
+    STAMPS,
     ArchiveSection,
     Date,
     Digest,
@@ -278,6 +280,8 @@ ARCHIVE = ArchiveSection(
         Value("language"),
         Value("status"),
         Refs("mentioned_actors", "actors"),
+        CORRECTIONS,
+        *STAMPS,
     ),
     order=("article__url", "speaker__slug", "said_on", "text"),
     rows=archive_rows,
