@@ -24,8 +24,8 @@ import hashlib
 import json
 import tempfile
 from collections import OrderedDict
-from contextlib import contextmanager
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
