@@ -1,7 +1,6 @@
 """Statements: who said what, where. Everything the pages and formats know about them."""
 
 from django.db.models import QuerySet
-from django.utils.text import Truncator
 
 from actors.models import Actor
 
@@ -10,7 +9,7 @@ from ..links import path_for, permalink
 from ..models import Event, Outlet, Statement, StatementEvent, public_event_links_prefetch
 from . import actors, articles
 from . import filtering as f
-from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
+from .base import Citation, FeedEntry, RecordType, iso, midnight, shorten, slugs
 from .facets import count_by, count_by_year
 from .interchange_fields import (
     CORRECTIONS,
@@ -119,7 +118,7 @@ def feed_entry(statement) -> FeedEntry:
     article = statement.article
     said = f"“{statement.text}”" if statement.is_quote else statement.text
     return FeedEntry(
-        title=f"{statement.speaker.name}: {Truncator(statement.text).chars(100)}",
+        title=f"{statement.speaker.name}: {shorten(statement.text, 100)}",
         link=path_for("articles:statement", statement.pk),
         description=(
             f"{said}\n\n— {who}, {format_date(statement.said_on)}. "
@@ -131,26 +130,32 @@ def feed_entry(statement) -> FeedEntry:
     )
 
 
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+# CSL's item type of a statement, by the channel it was made through.
+_CSL_TYPES = {
+    Statement.Channel.SPEECH: "speech",
+    Statement.Channel.PRESS_CONFERENCE: "speech",
+    Statement.Channel.INTERVIEW: "interview",
+    Statement.Channel.SOCIAL_MEDIA: "post",
+}
 
 
 def citation(statement) -> Citation:
+    """The statement as its outlet published it: said by the speaker on its date, in
+    the source article's outlet, at the archive's page."""
     kind = "Quote" if statement.is_quote else "Paraphrase"
     article = statement.article
     return Citation(
         key=f"archive-statement-{statement.pk}",
-        title=f"{kind} of {statement.speaker.name}: “{_short(statement.text)}”",
+        title=f"{kind} of {statement.speaker.name}: “{shorten(statement.text, 90)}”",
         path=statement.get_absolute_url(),
         modified=statement.updated_at.date(),
-        csl_type="entry",
+        csl_type=_CSL_TYPES.get(statement.channel, "document"),
         authors=[statement.speaker.name],
-        original_date=statement.said_on,
-        note=(
-            f"Source: {article.title}, {article.outlet.name}, "
-            f"{article.published_on.isoformat()}, {article.url}"
-        ),
+        issued=statement.said_on,
+        container=article.outlet.name,
+        language=statement.language,
+        note=f"Reported in “{article.title},” {article.outlet.name}, "
+        f"{format_date(article.published_on)}, {article.url}",
     )
 
 
@@ -185,7 +190,7 @@ def open_graph(statement) -> list[tuple[str, str | None]]:
     article = statement.article
     return [
         ("og:type", "article"),
-        ("og:title", f"{who}: “{Truncator(statement.text).chars(90)}”"),
+        ("og:title", f"{who}: “{shorten(statement.text, 90)}”"),
         ("og:description", f"{statement.text} Source: {article.title} ({article.outlet})"),
         ("article:published_time", iso(statement.said_on)),
     ]

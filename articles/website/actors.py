@@ -13,6 +13,7 @@ from ..records import articles as article_records
 from ..records import events as event_records
 from ..records import statements as statement_records
 from . import timeline
+from .citing import offers_ris
 from .forms import ActorStatementsForm
 
 SECTION_SIZE = 10  # statements shown per section before "see all"
@@ -32,6 +33,7 @@ def _count(queryset) -> Subquery:
     )
 
 
+@offers_ris("actors")
 def actor_detail(request, slug):
     form = ActorStatementsForm(request.GET or None)
     public = statement_records.public()
