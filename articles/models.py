@@ -599,7 +599,13 @@ class Statement(models.Model):
                 message = "This quote is not in the source article's body."
                 if closest:
                     message += f" The closest passage there reads: “{closest}”"
-                raise ValidationError({"text": message})
+                # An import collects these (`import_flags`) to name them all, and keeps
+                # them when told to: the statement is saved unlocated, and its pages say
+                # its passage is not in the article.
+                if (flags := getattr(self, "import_flags", None)) is not None:
+                    flags.append(f"field 'text': {message}")
+                else:
+                    raise ValidationError({"text": message})
 
     @property
     def is_quote(self) -> bool:

@@ -345,3 +345,39 @@ def test_a_number_taken_by_another_statement_is_refused_not_renumbered(demo):
     assert str(error.value).startswith("record 1 (statement ")
     assert f"field 'id': number {other.pk} is already another statement here" in str(error.value)
     assert list(Statement.objects.all()) == [other]
+
+
+def _with_stale_quotes(data: dict, *indexes: int) -> str:
+    """The archive with the article's body no longer holding those statements' quotes."""
+    article = data["articles"][0]
+    for index in indexes:
+        record = data["statements"][index]
+        record["kind"] = "quote"
+        article["body"] = article["body"].replace(record["text"], "[passage removed]")
+    return json.dumps(data)
+
+
+def test_stale_quotes_are_all_named_and_nothing_is_written(demo):
+    text = _with_stale_quotes(json.loads(export_text()), 0, 4)
+    empty_database()
+    with pytest.raises(ArchiveError) as error:
+        import_text(text)
+    message = str(error.value)
+    assert message.startswith("2 quotes are not in their article's body: record 1 (statement ")
+    assert "; record 5 (statement " in message
+    assert "import with --keep-stale-quotes to keep them flagged" in message
+    assert not Statement.objects.exists()
+
+
+def test_keep_stale_quotes_imports_them_flagged(demo, tmp_path, client):
+    path = tmp_path / "archive.json"
+    path.write_text(_with_stale_quotes(json.loads(export_text()), 0))
+    empty_database()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_archive", str(path), "--keep-stale-quotes", stdout=out, stderr=err)
+    assert Statement.objects.count() == 7
+    assert err.getvalue().startswith("Kept, flagged: record 1 (statement ")
+    stale = Statement.objects.get(passage_start__isnull=True)
+    flag = "Flagged: this quote is not in the article's text as archived"
+    assert flag in client.get(stale.article.get_absolute_url()).content.decode()
+    assert flag in client.get(stale.get_absolute_url()).content.decode()

@@ -225,6 +225,7 @@ def _export(out: IO[str], scope: Scope, progress: Progress) -> dict[str, int]:
 
 # Import ---------------------------------------------------------------------------------
 
+FLAGS_SHOWN = 20  # stale quotes named in a refusal; the rest are counted
 CACHE_SIZE = 1000  # instances kept per section; other records met are remembered by id
 
 
@@ -276,6 +277,8 @@ class _Importer:
             section.name: OrderedDict() for section in SECTIONS
         }
         self.numbered: set[type[Model]] = set()  # models given ids by the file
+        self.flagged: list[str] = []  # records kept with a fault the model tolerates
+        self.number = 0  # the record being loaded, for messages
 
     def count(self, section: str, outcome: str) -> None:
         section_counts = self.counts.setdefault(
@@ -397,7 +400,11 @@ class _Importer:
         for name, value in key.items():
             setattr(instance, name, value)  # references as the instances found: no query
         adding = instance._state.adding
+        instance.import_flags = []  # faults the model lets an import keep, flagged
         changed = _update(instance, values)
+        if instance.import_flags:
+            place = where(section, self.number, r)
+            self.flagged.extend(f"{place}: {flag}" for flag in instance.import_flags)
         if changed:
             instance.save()
             self.restore_stamps(section, instance, r)
@@ -611,24 +618,39 @@ def _rereadable(stream):
     return copy
 
 
-def archive_import(*, stream: IO, progress: Progress = None) -> dict[str, dict[str, int]]:
+def archive_import(
+    *,
+    stream: IO,
+    progress: Progress = None,
+    keep_flagged: bool = False,
+    flagged: list[str] | None = None,
+) -> dict[str, dict[str, int]]:
     """Import an archive file in one transaction; return created/updated/unchanged counts.
 
     The file (bytes, or text) is read as a stream: once to check it whole
     (`archive_check`), then once per section to write it, so memory holds a few records,
     not the file. Raises ArchiveError, naming the record and the field, when the file or
     any record is invalid; nothing is then written.
+
+    Stale quotes (a quote no longer in its article's body) are all named in one refusal;
+    with `keep_flagged` they are imported, unlocated, and named in `flagged`.
     """
     stream = _rereadable(stream)
     stream.seek(0)
     check = archive_check(stream)
-    return _write(stream, check.totals, check.version, progress)
+    found: list[str] = [] if flagged is None else flagged
+    return _write(stream, check.totals, check.version, progress, keep_flagged, found)
 
 
 @transaction.atomic
 @freshness.bulk()  # one move of the archive's generation, not one per row
 def _write(
-    stream, totals: dict[str, int], version: int, progress: Progress
+    stream,
+    totals: dict[str, int],
+    version: int,
+    progress: Progress,
+    keep_flagged: bool,
+    flagged: list[str],
 ) -> dict[str, dict[str, int]]:
     importer = _Importer()
     for section in SECTIONS:
@@ -640,6 +662,7 @@ def _write(
             if number == 0:
                 continue
             record = check_record(section, record, version)
+            importer.number = number
             _step(importer.load, section, number, record)
             if _own_refs(section):
                 names = [section.key[0], *(field.name for field in _own_refs(section))]
@@ -649,6 +672,19 @@ def _write(
                 progress(f"{section.name}: {number} of {totals[section.name]}")
         for number, record in links:
             _step(importer.link, section, number, record)
+    if importer.flagged and not keep_flagged:
+        count = len(importer.flagged)
+        shown = "; ".join(importer.flagged[:FLAGS_SHOWN])
+        more = f"; and {count - FLAGS_SHOWN} more" if count > FLAGS_SHOWN else ""
+        raise ArchiveError(
+            (f"{count} quotes are not in their article's body: " if count > 1 else "")
+            + f"{shown}{more}. Correct "
+            + ("them" if count > 1 else "it")
+            + ", or import with --keep-stale-quotes to keep "
+            + ("them" if count > 1 else "it")
+            + " flagged (its page then says the passage is not found)."
+        )
+    flagged.extend(importer.flagged)
     _reset_sequences(importer.numbered)
     return importer.counts
 
