@@ -163,6 +163,16 @@ class Actor(models.Model):
                 break
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
+        # A merged actor's slug keeps leading to the actor it became: citations of it
+        # must not start naming someone else.
+        taken = FormerSlug.objects.filter(slug=self.slug).exclude(actor_id=self.pk)
+        if self.slug and (former := taken.select_related("actor").first()):
+            raise ValidationError(
+                {
+                    "slug": f"“{self.slug}” was the address of an actor merged into "
+                    f"{former.actor.name}; its citations lead there. Choose another slug."
+                }
+            )
 
     @property
     def is_person(self) -> bool:
@@ -179,6 +189,23 @@ class Actor(models.Model):
         roles = [role for role in self.roles.all() if role.covers(date)]
         roles.sort(key=lambda role: role.start_date, reverse=True)
         return roles[0] if roles else None
+
+
+class FormerSlug(models.Model):
+    """A slug an actor was known by: the page of an actor merged into this one.
+
+    Citations point at /actors/<slug>/; after a merge the old address answers 301 to
+    the actor it became, on this installation and on any that imports the archive.
+    """
+
+    slug = models.SlugField(max_length=200, unique=True)
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="former_slugs")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return f"{self.slug} → {self.actor.slug}"
 
 
 class Alias(models.Model):

@@ -16,7 +16,7 @@ from actors.models import Actor, Role
 from search import documents, index
 
 from . import freshness, quotes
-from .models import Article, Event, Outlet, Place, PublicationStatus, Statement
+from .models import Article, Event, Outlet, Place, PublicationStatus, Statement, StatementEvent
 
 BATCH = 5000
 WORDS = (
@@ -155,20 +155,23 @@ def _generate(
                 )
             )
         articles = Article.objects.bulk_create(articles)
-        rows = []
+        rows, about = [], []
         for i, article in zip(block, articles, strict=True):
             body = quotes.Body(article.body)
             for sentence in texts[i]:
                 passage_start, passage_end = body.find(sentence) or (None, None)
+                # Drawn in this order, so a seed gives the archive it always gave.
+                speaker = rng.choice(actors)
+                channel = rng.choice(Statement.Channel.values)
+                about.append(rng.choice(events) if rng.random() < 0.3 else None)
                 rows.append(
                     Statement(
                         article=article,
-                        speaker=rng.choice(actors),
+                        speaker=speaker,
                         text=sentence,
                         kind=Statement.Kind.QUOTE,
-                        channel=rng.choice(Statement.Channel.values),
+                        channel=channel,
                         said_on=article.published_on,
-                        event=rng.choice(events) if rng.random() < 0.3 else None,
                         status=(statement_status := status()),
                         is_public=statement_status == PublicationStatus.PUBLISHED
                         and article.status == PublicationStatus.PUBLISHED,
@@ -177,6 +180,14 @@ def _generate(
                     )
                 )
         Statement.objects.bulk_create(rows, batch_size=BATCH)
+        StatementEvent.objects.bulk_create(
+            (
+                StatementEvent(statement=statement, event=event)
+                for statement, event in zip(rows, about, strict=True)
+                if event is not None
+            ),
+            batch_size=BATCH,
+        )
         # As in real reporting, most statements name someone besides their speaker.
         Statement.mentioned_actors.through.objects.bulk_create(
             [

@@ -17,6 +17,13 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def site_origin() -> tuple[str, str]:
+    """`SITE_URL` split for the APIs that want a scheme and a host apart (Django's
+    sitemaps): ("https", "archive.example.org"). A path prefix stays with the host."""
+    scheme, _, host = settings.SITE_URL.partition("://")
+    return scheme, host
+
+
 @functools.cache
 def _url_template(name: str) -> tuple[str, str]:
     before, _, after = reverse(name, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)

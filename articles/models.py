@@ -380,8 +380,12 @@ class StatementQuerySet(models.QuerySet):
             qs = qs.filter(said_on__lte=end)
         return qs
 
-    def about_event(self, event: "Event"):
-        return self.filter(event=event)
+    def about_event(self, event: "Event", *, stance: str | None = None):
+        """Statements that give an account of the event, with this stance when given."""
+        links = StatementEvent.objects.filter(event=event)
+        if stance:
+            links = links.filter(stance=stance)
+        return self.filter(pk__in=links.values("statement_id"))
 
     def locate_passages(self, article: Article) -> int:
         """Store where each of these statements of `article` sits in its body.
@@ -403,20 +407,26 @@ class StatementQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related(
-            "speaker", "on_behalf_of", "article", "article__outlet", "event"
+            "speaker", "on_behalf_of", "article", "article__outlet"
         ).prefetch_related(speaker_roles_prefetch())
 
     def for_detail(self):
-        return self.for_listing().prefetch_related("mentioned_actors", "corrections")
+        return self.for_listing().prefetch_related(
+            "mentioned_actors", "corrections", public_event_links_prefetch("public_event_links")
+        )
 
     def for_export(self):
         """The joins the export columns read, related rows in plain lists."""
         return (
-            self.select_related("speaker", "on_behalf_of", "article__outlet", "event")
+            self.select_related("speaker", "on_behalf_of", "article__outlet")
             # Long texts no column reads: an article's whole body on every row, for one.
             .defer(*EXPORT_UNREAD)
             .prefetch_related(None)
-            .prefetch_related(speaker_roles_prefetch(), mentioned_slugs_prefetch())
+            .prefetch_related(
+                speaker_roles_prefetch(),
+                mentioned_slugs_prefetch(),
+                public_event_links_prefetch("export_event_links"),
+            )
         )
 
 
@@ -426,8 +436,20 @@ EXPORT_UNREAD = (
     "article__outlet__description",
     "speaker__description",
     "on_behalf_of__description",
-    "event__description",
 )
+
+
+def public_event_links_prefetch(to_attr: str) -> Prefetch:
+    """A statement's links to public events, with the event, in a plain list `to_attr`:
+    a draft event never leaves the archive."""
+    return Prefetch(
+        "event_links",
+        queryset=StatementEvent.objects.filter(event__status=PublicationStatus.PUBLISHED)
+        .select_related("event")
+        .defer("event__description")
+        .order_by("event__start_date", "event__title", "stance", "figure_kind"),
+        to_attr=to_attr,
+    )
 
 
 class Statement(models.Model):
@@ -472,8 +494,8 @@ class Statement(models.Model):
     mentioned_actors = models.ManyToManyField(
         Actor, blank=True, related_name="mentioned_in_statements", verbose_name="about"
     )
-    event = models.ForeignKey(
-        "Event", on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
+    events = models.ManyToManyField(
+        "Event", through="StatementEvent", blank=True, related_name="statements"
     )
     language = models.CharField(max_length=35, default="en", help_text="BCP 47 language tag.")
     status = models.CharField(
@@ -577,7 +599,13 @@ class Statement(models.Model):
                 message = "This quote is not in the source article's body."
                 if closest:
                     message += f" The closest passage there reads: “{closest}”"
-                raise ValidationError({"text": message})
+                # An import collects these (`import_flags`) to name them all, and keeps
+                # them when told to: the statement is saved unlocated, and its pages say
+                # its passage is not in the article.
+                if (flags := getattr(self, "import_flags", None)) is not None:
+                    flags.append(f"field 'text': {message}")
+                else:
+                    raise ValidationError({"text": message})
 
     @property
     def is_quote(self) -> bool:
@@ -784,6 +812,82 @@ class EventParticipant(models.Model):
 
     def __str__(self):
         return f"{self.actor} ({self.get_role_display()}) in {self.event}"
+
+
+class StatementEvent(models.Model):
+    """A statement's account of an event: its stance, and the figure it claims, if any.
+
+    Competing accounts of one event are these links, side by side: who claims, denies or
+    condemns what, and how many killed, injured, held or displaced each side says.
+    """
+
+    class Stance(models.TextChoices):
+        CLAIMS = "claims", "Claims"
+        DENIES = "denies", "Denies"
+        CONFIRMS = "confirms", "Confirms"
+        CONDEMNS = "condemns", "Condemns"
+        JUSTIFIES = "justifies", "Justifies"
+        CALLS_FOR = "calls_for", "Calls for"
+        DESCRIBES = "describes", "Describes"
+
+    class FigureKind(models.TextChoices):
+        KILLED = "killed", "Killed"
+        INJURED = "injured", "Injured"
+        HOSTAGES = "hostages", "Hostages"
+        DISPLACED = "displaced", "Displaced"
+        OTHER = "other", "Other"
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="event_links")
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="statement_links")
+    stance = models.CharField(max_length=10, choices=Stance.choices, default=Stance.DESCRIBES)
+    figure_kind = models.CharField(
+        max_length=10,
+        choices=FigureKind.choices,
+        blank=True,
+        help_text="What the claimed figure counts, when the statement gives one.",
+    )
+    claimed_figure = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The number claimed; the bottom of a range."
+    )
+    claimed_figure_max = models.PositiveIntegerField(
+        null=True, blank=True, help_text='The top of a range ("between 40 and 50").'
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "stance", "statement"]
+        verbose_name = "statement about an event"
+        verbose_name_plural = "statements about events"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "event", "stance", "figure_kind"],
+                name="statement_event_once",
+                violation_error_message=(
+                    "This statement already has this stance and figure on this event."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(figure_kind="", claimed_figure__isnull=True)
+                | (~Q(figure_kind="") & Q(claimed_figure__isnull=False)),
+                name="statement_event_figure_with_kind",
+                violation_error_message="A claimed figure and what it counts go together.",
+            ),
+            models.CheckConstraint(
+                condition=Q(claimed_figure_max__isnull=True)
+                | Q(claimed_figure__isnull=False, claimed_figure_max__gte=F("claimed_figure")),
+                name="statement_event_range",
+                violation_error_message="The top of a range is at least its bottom.",
+            ),
+        ]
+        indexes = [
+            # An event's accounts, by stance; the stance filter and facet.
+            models.Index(fields=["event", "stance"], name="statement_event_stance_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.statement} {self.get_stance_display().lower()} {self.event}"
 
 
 class CorrectionQuerySet(models.QuerySet):

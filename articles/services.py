@@ -14,7 +14,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from actors.models import Actor, Alias, Role
+from actors.models import Actor, Alias, FormerSlug, Role
 
 from . import demo, freshness, quotes
 from .models import (
@@ -26,6 +26,7 @@ from .models import (
     Place,
     PublicationStatus,
     Statement,
+    StatementEvent,
 )
 
 
@@ -138,12 +139,15 @@ def demo_load() -> dict[str, int]:
                 "kind": data["kind"],
                 "channel": data["channel"],
                 "said_on": _date(data["said_on"]) or article.published_on,
-                "event": events[data["event"]],
                 "language": "en",
                 "status": PublicationStatus.PUBLISHED,
             },
         )
         statement.mentioned_actors.set([actors[slug] for slug in data["mentioned"]])
+        for event_slug, stance in data["events"]:
+            StatementEvent.objects.update_or_create(
+                statement=statement, event=events[event_slug], defaults={"stance": stance}
+            )
 
     return {
         "actors": len(actors),
@@ -423,8 +427,13 @@ def actor_merge(*, keep: Actor, drop: Actor, user: AbstractBaseUser | None = Non
         if not getattr(keep, name):
             setattr(keep, name, getattr(drop, name))
 
+    # The dropped actor's address, and those it had itself inherited, lead to `keep`.
+    FormerSlug.objects.filter(actor=drop, slug=keep.slug).delete()
+    FormerSlug.objects.filter(actor=drop).update(actor=keep)
+    former_slug = drop.slug
     drop._change_reason = reason
     drop.delete()
+    FormerSlug.objects.create(slug=former_slug, actor=keep)
     if not keep.wikidata_id and wikidata_id:
         keep.wikidata_id = wikidata_id
     keep._change_reason = reason

@@ -13,6 +13,7 @@ from articles.models import (
     Place,
     PublicationStatus,
     Statement,
+    StatementEvent,
 )
 
 
@@ -86,6 +87,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 class StatementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Statement
+        skip_postgeneration_save = True
 
     article = factory.SubFactory(ArticleFactory)
     speaker = factory.SubFactory(ActorFactory)
@@ -94,6 +96,12 @@ class StatementFactory(factory.django.DjangoModelFactory):
     channel = Statement.Channel.INTERVIEW
     said_on = factory.LazyAttribute(lambda o: o.article.published_on)
     status = PublicationStatus.PUBLISHED
+
+    @factory.post_generation
+    def event(self, create, extracted, **kwargs):
+        """`StatementFactory(event=e)`: a link that describes the event (`stance=` to vary)."""
+        if create and extracted is not None:
+            StatementEvent.objects.create(statement=self, event=extracted, **kwargs)
 
 
 class EventFactory(factory.django.DjangoModelFactory):

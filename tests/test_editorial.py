@@ -484,6 +484,23 @@ def test_reverting_a_published_article_asks_for_a_correction_note(editor_client)
     assert Correction.objects.for_record(article).get().note == "Restored the original title."
 
 
+def test_a_revert_that_would_lose_a_quote_is_refused_as_an_edit_is(editor_client):
+    article = ArticleFactory(body="The minister said: we will rebuild.", status=DRAFT)
+    first = article.history.first()
+    article.body = "The minister said: we will rebuild the bridges."
+    article.save()
+    StatementFactory(article=article, text="we will rebuild the bridges", status=DRAFT)
+    revert_url = reverse(
+        "admin:articles_article_simple_history", args=[article.pk, first.history_id]
+    )
+    response = editor_client.post(revert_url, admin_form_data(editor_client.get(revert_url)))
+    assert response.status_code == 200
+    assert "This version of the body no longer holds the quote of" in response.content.decode()
+    assert "we will rebuild the bridges" in response.content.decode()
+    article.refresh_from_db()
+    assert article.body.endswith("the bridges.")  # nothing reverted
+
+
 def test_inline_statement_edits_are_in_the_statements_history(editor_client, editor):
     statement = StatementFactory(status=DRAFT, channel="interview")
     url = change_url(statement.article)

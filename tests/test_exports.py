@@ -209,9 +209,9 @@ def test_statement_export_queries_do_not_grow_with_rows(
         StatementFactory(speaker=speaker).mentioned_actors.add(speaker)
     monkeypatch.setattr(exports, "CHUNK_SIZE", 1000)
     # Queries: 1 count against EXPORT_MAX_ROWS; 1 statements with speaker, on_behalf_of,
-    # article, outlet, event (one chunk); 1 the speakers' roles with organisations;
-    # 1 mentioned actors.
-    with django_assert_max_num_queries(4):
+    # article, outlet (one chunk); 1 the speakers' roles with organisations;
+    # 1 mentioned actors; 1 links to public events, with the events.
+    with django_assert_max_num_queries(5):
         assert len(csv_rows(export(Statement.objects.published(), "statements", "csv"))) == rows
 
 
@@ -239,8 +239,8 @@ def test_rows_are_read_in_chunks_with_their_related_rows(monkeypatch, django_ass
     StatementFactory.create_batch(7)
     monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
     # Statements come from one cursor, read 3 at a time; each chunk of 3 + 3 + 1 rows
-    # loads its speakers' roles and its mentioned actors: 1 + 3 * 2 queries.
-    with django_assert_num_queries(7):
+    # loads its speakers' roles, its mentioned actors and its event links: 1 + 3 * 3.
+    with django_assert_num_queries(10):
         rows = list(exports.rows(Statement.objects.published(), record=record_type("statements")))
     assert len(rows) == 7
 

@@ -97,7 +97,7 @@ def append_copy(section: str, index: int) -> Callable[[dict, str], dict]:
 
 
 def only(section: str, *records) -> Callable[[dict, str], dict]:
-    return lambda data, text: {"format": "conflict-archive", "version": 1, section: list(records)}
+    return lambda data, text: {"format": "conflict-archive", "version": 2, section: list(records)}
 
 
 def nested(depth: int) -> str:
@@ -121,7 +121,7 @@ CASES = [
     Case("no format", envelope(format=...), ('not a conflict archive: expected "format"',)),
     Case("other format", envelope(format="other"), ("not a conflict archive",)),
     Case("format null", envelope(format=None), ("not a conflict archive",)),
-    Case("version 2", envelope(version=2), ("archive version 2 is not supported",)),
+    Case("version 3", envelope(version=3), ("archive version 3 is not supported",)),
     Case("version as a string", envelope(version="1"), ("archive version '1' is not supported",)),
     Case("version true", envelope(version=True), ("version True is not supported",)),
     Case("no version", envelope(version=...), ('no "version"',)),
@@ -201,7 +201,7 @@ CASES = [
     Case("key a number", change("statements", 0, key=5), ("record 1 (statement 5): field 'key': expected the digest (a string)",)),  # noqa: E501
     Case("speaker null", change("statements", 0, speaker=None, key=None), ("field 'speaker': This field cannot be blank.",)),  # noqa: E501
     Case("speaker an object", change("statements", 0, speaker={"slug": "hamas"}), ("field 'speaker': expected the actor's key (a string), not an object",)),  # noqa: E501
-    Case("statement event nowhere", change("statements", 0, event="nowhere"), ("field 'event': no event “nowhere”",)),  # noqa: E501
+    Case("statement event nowhere", change("statements", 0, events=[{"event": "nowhere", "stance": "claims", "figure_kind": "", "claimed_figure": None, "claimed_figure_max": None, "note": ""}]), ("field 'events': no event “nowhere”",)),  # noqa: E501
     Case("statement article nowhere", change("statements", 0, article="https://nowhere.example/", key=None), ("field 'article': no article “https://nowhere.example/”",)),  # noqa: E501
     Case("statement twice", append_copy("statements", 1), ("record 8 (statement a0feccc87d03e1a92fa1fb3d): field 'text': the same article + speaker + text as record 2",)),  # noqa: E501
     Case("statement kind null", change("statements", 0, kind=None), ("field 'kind': expected a string, not null",)),  # noqa: E501

@@ -3,20 +3,25 @@
 import datetime
 import io
 import json
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.color import no_style
+from django.db import connection
 
 from actors.models import Actor, Alias, Role
 from articles.formats.interchange import ArchiveError, archive_export, archive_import, statement_key
 from articles.models import (
     Article,
+    Correction,
     Event,
     EventParticipant,
     Outlet,
     Place,
     PublicationStatus,
     Statement,
+    StatementEvent,
 )
 from tests.factories import ArticleFactory, EventFactory, StatementFactory
 
@@ -36,7 +41,9 @@ def import_text(text: str):
 def empty_database():
     """Delete every archive row (raw deletes: PROTECT guards the editors, not this test)."""
     for model in [
+        Correction,
         Statement.mentioned_actors.through,
+        StatementEvent,
         Statement,
         EventParticipant,
         Event.articles.through,
@@ -59,13 +66,20 @@ def history_rows() -> int:
 
 def test_export_import_into_an_empty_database_export_is_identical(demo):
     EventFactory(slug="draft-event", status=PublicationStatus.DRAFT, fatalities=3)
+    statement = Statement.objects.order_by("pk").first()
+    Correction.objects.create(statement=statement, note="Speaker's title fixed.")
+    Correction.objects.create(article=statement.article, note="Typo.", changed_fields="body")
     first = export_text()
     data = json.loads(first)
-    assert data["format"] == "conflict-archive" and data["version"] == 1
+    assert data["format"] == "conflict-archive" and data["version"] == 2
     assert len(data["statements"]) == 7
     empty_database()
     counts = import_text(first)
     assert counts["statements"]["created"] == 7
+    # Corrections, and when each record was made and last changed, came too.
+    assert Correction.objects.count() == 2
+    assert Statement.objects.get(pk=statement.pk).created_at == statement.created_at
+    assert Statement.objects.get(pk=statement.pk).updated_at == statement.updated_at
     assert counts["actors"]["created"] == 16
     assert export_text() == first
     assert Actor.objects.get(slug="israel-air-force").parent.slug == "israel-defense-forces"
@@ -151,7 +165,7 @@ def test_refusals_name_the_record_and_field(demo, section, index, change, expect
     [
         ("{not json", "not valid JSON"),
         ('{"format": "something-else", "version": 1}', "not a conflict archive"),
-        ('{"format": "conflict-archive", "version": 2}', "version 2 is not supported"),
+        ('{"format": "conflict-archive", "version": 3}', "version 3 is not supported"),
         ('{"format": "conflict-archive", "version": 1, "people": []}', "unknown section"),
         ('{"format": "conflict-archive", "version": 1, "actors": {}}', "must be a list"),
     ],
@@ -184,7 +198,8 @@ def test_export_by_date_keeps_references_whole(demo):
     assert len(data["articles"]) == 1
     # The Hamas attack of 7 October is in the period; every statement's event is exported.
     slugs = {record["slug"] for record in data["events"]}
-    assert {record["event"] for record in data["statements"]} <= slugs
+    linked = {link["event"] for record in data["statements"] for link in record["events"]}
+    assert linked and linked <= slugs
     empty_database()
     import_text(json.dumps(data))
     assert Statement.objects.count() == 7
@@ -212,3 +227,157 @@ def test_import_command_refuses_a_bad_file(db, tmp_path):
         call_command("import_archive", str(path))
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_archive", str(tmp_path / "missing.json"))
+
+
+def test_statement_event_links_travel_with_their_stances_and_figures(demo):
+    statement = Statement.objects.get(text__startswith="The IDF has reported")
+    strike = Event.objects.get(slug="iaf-air-strike-mount-dov-2023-10")
+    StatementEvent.objects.create(
+        statement=statement,
+        event=strike,
+        stance=StatementEvent.Stance.DENIES,
+        figure_kind=StatementEvent.FigureKind.KILLED,
+        claimed_figure=40,
+        claimed_figure_max=50,
+        note="between 40 and 50",
+    )
+    first = export_text()
+    record = next(r for r in json.loads(first)["statements"] if r["text"] == statement.text)
+    assert record["events"] == [
+        {
+            "event": "iaf-air-strike-mount-dov-2023-10",
+            "stance": "denies",
+            "figure_kind": "killed",
+            "claimed_figure": 40,
+            "claimed_figure_max": 50,
+            "note": "between 40 and 50",
+        },
+        {
+            "event": "idf-ground-operations-northern-gaza-2023-10",
+            "stance": "claims",
+            "figure_kind": "",
+            "claimed_figure": None,
+            "claimed_figure_max": None,
+            "note": "",
+        },
+    ]
+    links_before = StatementEvent.objects.count()
+    empty_database()
+    import_text(first)
+    assert StatementEvent.objects.count() == links_before
+    assert export_text() == first
+
+
+def test_a_version_1_archive_still_imports_its_events_as_described(demo):
+    data = json.loads(export_text())
+    data["version"] = 1
+    for record in data["statements"]:
+        links = record.pop("events")
+        record["event"] = links[0]["event"] if links else None
+    empty_database()
+    import_text(json.dumps(data))
+    readout = Statement.objects.get(speaker__slug="matthew-miller")
+    assert [(link.event.slug, link.stance) for link in readout.event_links.all()] == [
+        ("blinken-cleverly-call-2023-10-28", "describes")
+    ]
+    assert StatementEvent.objects.count() == 7  # one per statement of version 1
+
+
+class _WritesDuringExport(io.StringIO):
+    """The export's output; when the events section starts, an editor (another
+    connection, in a thread) adds an article and a statement of it."""
+
+    def write(self, text):
+        if text.startswith(',\n"events"') and not hasattr(self, "written"):
+            self.written = True
+            thread = threading.Thread(target=self.editor_writes)
+            thread.start()
+            thread.join()
+        return super().write(text)
+
+    def editor_writes(self):
+        try:
+            article = ArticleFactory(url="https://example.org/mid-export", body="Late words.")
+            StatementFactory(article=article, text="Late words.")
+        finally:
+            connection.close()
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_export_is_one_snapshot_while_editors_write():
+    StatementFactory(text="We will keep talking.")
+    out = _WritesDuringExport()
+    archive_export(out)
+    assert Statement.objects.filter(text="Late words.").exists()  # the write happened
+    data = json.loads(out.getvalue())
+    exported = {record["url"] for record in data["articles"]}
+    assert {record["article"] for record in data["statements"]} <= exported
+    assert "https://example.org/mid-export" not in exported
+    # and the file imports whole
+    empty_database()
+    import_text(out.getvalue())
+    assert Statement.objects.count() == 1
+
+
+def test_statements_keep_their_numbers_on_another_installation(demo, client):
+    Statement.objects.order_by("pk")[2].delete()  # a gap, as deletions leave
+    pages = {s.pk: s.text for s in Statement.objects.published()}
+    first = export_text()
+    empty_database()
+    with connection.cursor() as cursor:  # numbering starts again, as on a new installation
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Statement]):
+            cursor.execute(sql)
+    import_text(first)
+    for pk, words in pages.items():
+        assert client.get(f"/statements/{pk}/").context["statement"].text == words
+    # New statements are numbered after the imported ones, on both databases.
+    assert StatementFactory().pk > max(pages)
+
+
+def test_a_number_taken_by_another_statement_is_refused_not_renumbered(demo):
+    data = json.loads(export_text())
+    empty_database()
+    other = StatementFactory(text="We will keep talking.")
+    data["statements"][0]["id"] = other.pk
+    with pytest.raises(ArchiveError) as error:
+        import_text(json.dumps(data))
+    assert str(error.value).startswith("record 1 (statement ")
+    assert f"field 'id': number {other.pk} is already another statement here" in str(error.value)
+    assert list(Statement.objects.all()) == [other]
+
+
+def _with_stale_quotes(data: dict, *indexes: int) -> str:
+    """The archive with the article's body no longer holding those statements' quotes."""
+    article = data["articles"][0]
+    for index in indexes:
+        record = data["statements"][index]
+        record["kind"] = "quote"
+        article["body"] = article["body"].replace(record["text"], "[passage removed]")
+    return json.dumps(data)
+
+
+def test_stale_quotes_are_all_named_and_nothing_is_written(demo):
+    text = _with_stale_quotes(json.loads(export_text()), 0, 4)
+    empty_database()
+    with pytest.raises(ArchiveError) as error:
+        import_text(text)
+    message = str(error.value)
+    assert message.startswith("2 quotes are not in their article's body: record 1 (statement ")
+    assert "; record 5 (statement " in message
+    assert "import with --keep-stale-quotes to keep them flagged" in message
+    assert not Statement.objects.exists()
+
+
+def test_keep_stale_quotes_imports_them_flagged(demo, tmp_path, client):
+    path = tmp_path / "archive.json"
+    path.write_text(_with_stale_quotes(json.loads(export_text()), 0))
+    empty_database()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_archive", str(path), "--keep-stale-quotes", stdout=out, stderr=err)
+    assert Statement.objects.count() == 7
+    assert err.getvalue().startswith("Kept, flagged: record 1 (statement ")
+    stale = Statement.objects.get(passage_start__isnull=True)
+    flag = "Flagged: this quote is not in the article's text as archived"
+    assert flag in client.get(stale.article.get_absolute_url()).content.decode()
+    assert flag in client.get(stale.get_absolute_url()).content.decode()

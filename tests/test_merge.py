@@ -1,10 +1,14 @@
 """Merging a duplicate actor into the one kept."""
 
+import io
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
-from actors.models import Actor, Alias, Role
+from actors.models import Actor, Alias, FormerSlug, Role
 from articles.models import Correction, EventParticipant, Statement
 from articles.services import actor_merge, actor_merge_plan
 
@@ -179,3 +183,39 @@ def test_merge_confirmation_query_count_does_not_grow(
             {"action": "merge_actors", "_selected_action": [keep.pk, drop.pk], "keep": keep.pk},
         )
     assert f"Statements spoken: {statements}" in response.content.decode()
+
+
+def test_a_merged_actors_page_redirects_to_the_actor_it_became(client):
+    keep = ActorFactory(name="Antony Blinken", slug="antony-blinken")
+    drop = ActorFactory(name="Antony J. Blinken", slug="antony-j-blinken")
+    StatementFactory(speaker=drop)
+    actor_merge(keep=keep, drop=drop)
+    response = client.get("/actors/antony-j-blinken/?by_from=2023-01-01")
+    assert response.status_code == 301
+    assert response["Location"] == "/actors/antony-blinken/?by_from=2023-01-01"
+    assert client.get(response["Location"]).status_code == 200
+    # Merged again: both old addresses lead to the last actor standing.
+    last = ActorFactory(name="Tony Blinken", slug="tony-blinken")
+    actor_merge(keep=last, drop=keep)
+    for old in ("antony-j-blinken", "antony-blinken"):
+        assert client.get(f"/actors/{old}/")["Location"] == "/actors/tony-blinken/"
+    assert client.get("/actors/never-existed/").status_code == 404
+
+
+def test_a_new_actor_cannot_take_a_merged_actors_address():
+    keep = ActorFactory(name="Hamas", slug="hamas")
+    actor_merge(keep=keep, drop=ActorFactory(name="Hamas movement", slug="hamas-movement"))
+    with pytest.raises(ValidationError, match="was the address of an actor merged into Hamas"):
+        Actor(name="Someone else", slug="hamas-movement").full_clean()
+
+
+def test_former_addresses_travel_in_the_archive(tmp_path):
+    keep = ActorFactory(name="Hamas", slug="hamas")
+    actor_merge(keep=keep, drop=ActorFactory(name="Hamas movement", slug="hamas-movement"))
+    path = tmp_path / "archive.json"
+    call_command("export_archive", "-o", str(path), stderr=io.StringIO())
+    record = next(r for r in json.loads(path.read_text())["actors"] if r["slug"] == "hamas")
+    assert record["former_slugs"] == ["hamas-movement"]
+    FormerSlug.objects.all().delete()
+    call_command("import_archive", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert FormerSlug.objects.get().actor == keep

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from articles.formats import downloads
-from articles.models import PublicationStatus
+from articles.models import PublicationStatus, StatementEvent
 
 from .factories import ActorFactory, ArticleFactory, EventFactory, StatementFactory
 
@@ -22,8 +22,8 @@ def archive_with_drafts():
     public_article = ArticleFactory(title="Open report", body="Open words said here.")
     public = StatementFactory(article=public_article, speaker=speaker, text="Open words")
     draft_event = EventFactory(title=f"{SECRET} operation", slug=f"{SECRET}-event", status=DRAFT)
-    public.event = draft_event  # a public statement about a draft event
-    public.save()
+    # a public statement about a draft event
+    StatementEvent.objects.create(statement=public, event=draft_event)
     draft_article = ArticleFactory(
         title=f"{SECRET} report", slug=f"{SECRET}-article", body=f"{SECRET} words.", status=DRAFT
     )

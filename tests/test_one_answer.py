@@ -159,7 +159,7 @@ def test_a_draft_event_never_reaches_a_statement_export(client):
             )
         )
     )
-    assert rows[0]["event_slug"] == ""
+    assert rows[0]["event"] == rows[0]["stance"] == ""
 
 
 def test_the_navigation_links_the_dates_index_and_it_lists_years_with_counts(client):

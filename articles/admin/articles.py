@@ -20,6 +20,7 @@ from ..models import (
     Place,
     PublicationStatus,
     Statement,
+    StatementEvent,
 )
 from ..services import article_mention_add, correction_record, records_publish, records_unpublish
 from .base import ArchiveHistoryAdmin, ArchiveModelAdmin
@@ -154,13 +155,13 @@ class StatementInline(admin.StackedInline):
     model = Statement
     form = StatementInlineForm
     extra = 0
-    autocomplete_fields = ["speaker", "on_behalf_of", "mentioned_actors", "event"]
+    autocomplete_fields = ["speaker", "on_behalf_of", "mentioned_actors"]
     fields = [
         ("speaker", "on_behalf_of"),
         "text",
         ("kind", "channel", "said_on", "language", "status"),
         "translation",
-        ("source_url", "event"),
+        "source_url",
         "mentioned_actors",
         "correction_note",
         "opened_version",
@@ -284,17 +285,25 @@ class ArticleAdmin(
         return HttpResponseRedirect(change_url)
 
 
+class StatementEventInline(admin.TabularInline):
+    model = StatementEvent
+    extra = 1
+    autocomplete_fields = ["event"]
+    fields = ["event", "stance", "figure_kind", "claimed_figure", "claimed_figure_max", "note"]
+
+
 @admin.register(Statement)
 class StatementAdmin(
     OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, ArchiveHistoryAdmin
 ):
     form = StatementAdminForm
+    inlines = [StatementEventInline]
     list_display = ["short_text", "speaker", "kind", "channel", "said_on", "status", "article"]
     list_filter = ["status", "kind", "channel", "language"]
     list_select_related = ["speaker", "article"]
     search_fields = ["text", "translation", "speaker__name", "article__title"]
     date_hierarchy = "said_on"
-    autocomplete_fields = ["article", "speaker", "on_behalf_of", "mentioned_actors", "event"]
+    autocomplete_fields = ["article", "speaker", "on_behalf_of", "mentioned_actors"]
     readonly_fields = ["created_at", "updated_at"]
     fields = [
         ("article", "opened_version"),
@@ -303,7 +312,7 @@ class StatementAdmin(
         "correction_note",
         ("kind", "channel", "said_on", "language", "status"),
         "translation",
-        ("source_url", "event"),
+        "source_url",
         "mentioned_actors",
         ("created_at", "updated_at"),
     ]

@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..models import PublicationStatus
+from .. import quotes
+from ..models import PublicationStatus, Statement
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -136,7 +137,30 @@ class ArticleAdminForm(VersionedForm, CorrectionNoteForm):
     def clean_body(self):
         # Browsers send text areas with CRLF line ends; store LF so the checksum and
         # the quote offsets do not change when nobody changed the text.
-        return self.cleaned_data["body"].replace("\r\n", "\n")
+        body = self.cleaned_data["body"].replace("\r\n", "\n")
+        if self.reverting and self.instance.pk:
+            self.check_quotes_in(body)
+        return body
+
+    def check_quotes_in(self, body: str) -> None:
+        """A revert from History has no statement forms to check them: a body that would
+        lose a quote of this article is refused here, as an edit's statement forms do."""
+        located = quotes.Body(body)
+        lost = [
+            statement
+            for statement in self.instance.statements.filter(kind=Statement.Kind.QUOTE)
+            .select_related("speaker")
+            .order_by("pk")
+            if located.find(statement.text) is None
+        ]
+        if lost:
+            raise ValidationError(
+                "This version of the body no longer holds "
+                + "; ".join(
+                    f"the quote of {s.speaker.name} “{s.text[:80]}” (#{s.pk})" for s in lost
+                )
+                + ". Correct or unlink those statements first, then revert."
+            )
 
 
 class StatementAdminForm(VersionedForm, CorrectionNoteForm):

@@ -314,7 +314,7 @@ STATEMENTS = [
         "kind": "quote",
         "channel": "call_readout",
         "said_on": "2023-10-29",
-        "event": "blinken-cleverly-call-2023-10-28",
+        "events": [("blinken-cleverly-call-2023-10-28", "describes")],
         "mentioned": ["antony-blinken", "james-cleverly", "israel", "hamas"],
         "text": (
             "Secretary of State Antony J. Blinken had a conversation with UK Foreign Secretary "
@@ -331,7 +331,11 @@ STATEMENTS = [
         "kind": "quote",
         "channel": "social_media",
         "said_on": "2023-10-28",
-        "event": "cleverly-cohen-call-2023-10-28",
+        # The post reports two calls: the one with Eli Cohen, and the one with Blinken.
+        "events": [
+            ("cleverly-cohen-call-2023-10-28", "describes"),
+            ("blinken-cleverly-call-2023-10-28", "describes"),
+        ],
         "mentioned": ["eli-cohen", "antony-blinken", "israel"],
         "text": (
             "Today @JamesCleverly spoke to @elicoh1 and reiterated our support for Israel’s "
@@ -347,7 +351,7 @@ STATEMENTS = [
         "kind": "paraphrase",
         "channel": "official_statement",
         "said_on": "2023-10-29",
-        "event": "blinken-cleverly-call-2023-10-28",
+        "events": [("blinken-cleverly-call-2023-10-28", "describes")],
         "mentioned": ["antony-blinken", "james-cleverly", "israel"],
         "text": (
             "According to an official statement, both leaders affirmed Israel’s legitimate "
@@ -361,7 +365,7 @@ STATEMENTS = [
         "kind": "paraphrase",
         "channel": "official_statement",
         "said_on": None,
-        "event": "idf-ground-operations-northern-gaza-2023-10",
+        "events": [("idf-ground-operations-northern-gaza-2023-10", "claims")],
         "mentioned": ["hamas"],
         "text": (
             "The IDF has reported the successful elimination of several terrorists as their "
@@ -374,7 +378,7 @@ STATEMENTS = [
         "kind": "paraphrase",
         "channel": "official_statement",
         "said_on": None,
-        "event": "idf-ground-operations-northern-gaza-2023-10",
+        "events": [("idf-ground-operations-northern-gaza-2023-10", "claims")],
         "mentioned": ["hamas"],
         "text": (
             "The IDF spokesperson has highlighted the disturbing tactic employed by Hamas, "
@@ -388,7 +392,7 @@ STATEMENTS = [
         "kind": "paraphrase",
         "channel": "official_statement",
         "said_on": None,
-        "event": "idf-ground-operations-northern-gaza-2023-10",
+        "events": [("idf-ground-operations-northern-gaza-2023-10", "claims")],
         "mentioned": [],
         "text": (
             "The IDF underscores its commitment to distinguishing between terrorists and "
@@ -401,7 +405,7 @@ STATEMENTS = [
         "kind": "paraphrase",
         "channel": "official_statement",
         "said_on": None,
-        "event": "iaf-air-strike-mount-dov-2023-10",
+        "events": [("iaf-air-strike-mount-dov-2023-10", "claims")],
         "mentioned": ["israel-air-force"],
         "text": (
             "In addition to the ground operations, the Israel Air Force conducted an airstrike "

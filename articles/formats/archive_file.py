@@ -29,8 +29,10 @@ from ..records.interchange_fields import (
     Digest,
     Field,
     Nested,
+    PublicId,
     Ref,
     Refs,
+    Stamp,
     Value,
 )
 
@@ -314,10 +316,19 @@ def _check_value(section: ArchiveSection, field: Field, value, name: str, nested
         case Date():
             what = "an ISO 8601 " + ("time" if "DateTime" in _internal(model_field) else "date")
             _text(name, value, f'{what} as a string ("2023-10-29")', null=null)
+        case Stamp():
+            _text(
+                name, value, 'an ISO 8601 time as a string ("2023-10-29T09:30:00+00:00")', null=True
+            )
         case DecimalString():
             _text(name, value, 'a decimal number as a string ("31.5")', null=null)
         case Digest():
             _text(name, value, "the digest (a string)", null=True)
+        case PublicId():
+            if value is None:
+                return
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise RecordError(name, f"expected a whole number above 0, not {shown_id(value)}")
         case Value() if _internal(model_field) in INTEGER_TYPES:
             if value is None and null:
                 return
@@ -325,6 +336,10 @@ def _check_value(section: ArchiveSection, field: Field, value, name: str, nested
                 raise RecordError(name, f"expected a whole number, not {kind_of(value)}")
         case Value():
             _text(name, value, "a string", null=null)
+
+
+def shown_id(value) -> str:
+    return repr(value) if isinstance(value, int) and not isinstance(value, bool) else kind_of(value)
 
 
 def _internal(model_field) -> str:
@@ -368,23 +383,29 @@ def _check_row(section: ArchiveSection, field: Nested, row, number: int):
         except RecordError as error:
             message = f"item {number}: '{inner.name}': {error.message}"
             raise RecordError(field.name, message) from None
-    return row[names[0]]
+    key = tuple(row[name] for name in field.row_key)
+    return key[0] if len(key) == 1 else " / ".join(map(str, key))
 
 
 def _missing(section: ArchiveSection, field: Field):
     """The value of a field that a record leaves out."""
     if isinstance(field, Refs | Nested):
         return []
+    if isinstance(field, PublicId | Stamp):
+        return None
     if isinstance(field, Value) and not section.model._meta.get_field(field.name).null:
         return ""
     return None
 
 
-def check_record(section: ArchiveSection, record) -> dict:
-    """The record with the fields it leaves out filled in; RecordError when its shape or a
-    field's type is wrong."""
+def check_record(section: ArchiveSection, record, version: int | None = None) -> dict:
+    """The record, in this version's shape, with the fields it leaves out filled in;
+    RecordError when its shape or a field's type is wrong. `version` is the file's, when
+    it is an earlier one that the section can upgrade."""
     if not isinstance(record, dict):
         raise RecordError(None, f"expected an object, not {kind_of(record)}")
+    if version in section.upgrades:
+        record = section.upgrades[version](record)
     names = [field.name for field in section.fields]
     unknown = sorted(set(record) - set(names))
     if unknown:

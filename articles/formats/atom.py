@@ -58,7 +58,11 @@ def list_feed_response(
 
 
 class _StatementFeed(Feed):
-    """Item methods of the statement feeds, read from the statements' `feed_entry`."""
+    """Item methods of the statement feeds, read from the statements' `feed_entry`.
+
+    Every link is absolute from SITE_URL (`links.absolute`): Django's feeds would
+    otherwise prefix the host the request named, which a client can choose.
+    """
 
     feed_type = Atom1Feed
     record = statements.RECORD
@@ -73,7 +77,7 @@ class _StatementFeed(Feed):
         return self.record.feed_entry(item).description
 
     def item_link(self, item):
-        return self.record.feed_entry(item).link
+        return absolute(self.record.feed_entry(item).link)
 
     def item_author_name(self, item):
         return self.record.feed_entry(item).author_name
@@ -90,7 +94,10 @@ class LatestStatementsFeed(_StatementFeed):
     description = "The newest published statements, each with its speaker and source."
 
     def link(self):
-        return reverse("articles:statement_list")
+        return absolute(reverse("articles:statement_list"))
+
+    def feed_url(self):
+        return absolute(reverse("discovery:statements_feed"))
 
     def items(self):
         return self._rows()[:FEED_LENGTH]
@@ -104,7 +111,10 @@ class ActorStatementsFeed(_StatementFeed):
         return f"Statements by or about {obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj):
-        return obj.get_absolute_url()
+        return absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj):
+        return absolute(reverse("actors:feed", args=[obj.slug]))
 
     def description(self, obj):
         return f"The newest published statements made by or about {obj.name}."

@@ -25,10 +25,12 @@ import json
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import IO, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, transaction
+from django.core.management.color import no_style
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model, Prefetch, QuerySet
 
 from .. import freshness
@@ -40,9 +42,11 @@ from ..records.interchange_fields import (
     Digest,
     Field,
     Nested,
+    PublicId,
     Ref,
     Refs,
     Scope,
+    Stamp,
     Value,
 )
 from .archive_file import (
@@ -56,7 +60,10 @@ from .archive_file import (
 )
 
 FORMAT = "conflict-archive"
-VERSION = 1
+VERSION = 2
+# The versions this program reads: version 1 files are upgraded record by record
+# (each section's `upgrades`), so an archive exported before still imports.
+READS = (1, 2)
 CHUNK_SIZE = 2000
 PROGRESS_EVERY = 1000
 
@@ -108,7 +115,8 @@ def _prefetch(section: ArchiveSection, field: Refs | Nested, scope: Scope) -> Pr
         related = BY_NAME[field.section].select(scope).order_by(key).only("pk", key)
         return Prefetch(field.name, queryset=related)
     model = section.model._meta.get_field(field.accessor).related_model
-    rows = model.objects.order_by(_sort_path(field.fields[0]))
+    by_name = {f.name: f for f in field.fields}
+    rows = model.objects.order_by(*(_sort_path(by_name[name]) for name in field.row_key))
     joins = [f.name for f in field.fields if isinstance(f, Ref)]
     return Prefetch(field.accessor, queryset=rows.select_related(*joins) if joins else rows)
 
@@ -130,7 +138,9 @@ def _dump(field: Field, obj: Model) -> Any:
     match field:
         case Value(name):
             return getattr(obj, name)
-        case Date(name):
+        case PublicId():
+            return obj.pk
+        case Date(name) | Stamp(name):
             value = getattr(obj, name)
             return value.isoformat() if value is not None else None
         case DecimalString(name):
@@ -173,6 +183,27 @@ def archive_export(
     the period or that an exported statement is about. Records are written one at a time.
     """
     scope = Scope(published_only=published_only, date_from=date_from, date_to=date_to)
+    with _snapshot():
+        return _export(out, scope, progress)
+
+
+@contextmanager
+def _snapshot():
+    """One view of the database for the whole export, whatever editors write meanwhile,
+    so no exported record points to one the file lacks: a repeatable-read, read-only
+    transaction on PostgreSQL; on SQLite one read transaction (WAL keeps its snapshot
+    until it ends). Inside a caller's transaction, that transaction is the view."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _export(out: IO[str], scope: Scope, progress: Progress) -> dict[str, int]:
     counts: dict[str, int] = {}
     out.write(f'{{"format": "{FORMAT}", "version": {VERSION}')
     for section in SECTIONS:
@@ -194,6 +225,7 @@ def archive_export(
 
 # Import ---------------------------------------------------------------------------------
 
+FLAGS_SHOWN = 20  # stale quotes named in a refusal; the rest are counted
 CACHE_SIZE = 1000  # instances kept per section; other records met are remembered by id
 
 
@@ -244,6 +276,9 @@ class _Importer:
         self.cache: dict[str, OrderedDict[str, Model]] = {
             section.name: OrderedDict() for section in SECTIONS
         }
+        self.numbered: set[type[Model]] = set()  # models given ids by the file
+        self.flagged: list[str] = []  # records kept with a fault the model tolerates
+        self.number = 0  # the record being loaded, for messages
 
     def count(self, section: str, outcome: str) -> None:
         section_counts = self.counts.setdefault(
@@ -310,10 +345,13 @@ class _Importer:
     def replace_rows(self, instance: Model, field: Nested, rows: list[dict]) -> None:
         """Make the record's nested rows those of the file, saving only what changed."""
         manager = getattr(instance, field.accessor)
-        first = field.fields[0].name
-        key = _attname(manager.model, first)
-        wanted = {_id(row[first]): row for row in rows}
-        existing = {getattr(row, key): row for row in manager.all()}
+        names = field.row_key
+        attnames = [_attname(manager.model, name) for name in names]
+        fields = [manager.model._meta.get_field(name) for name in names]
+        wanted = {tuple(f.to_python(_id(row[f.name])) for f in fields): row for row in rows}
+        existing = {
+            tuple(getattr(row, attname) for attname in attnames): row for row in manager.all()
+        }
         for row_key, row in existing.items():
             if row_key not in wanted:
                 row.delete()
@@ -340,6 +378,10 @@ class _Importer:
                     values[name] = r[name]  # of the right JSON type: full_clean() converts it
                 case Digest():
                     pass  # checked below, once the references it covers are found
+                case PublicId():
+                    pass  # load(): the record's number, checked against the database
+                case Stamp():
+                    pass  # load(): restored once the record is saved
                 case Ref():
                     pass  # a reference to the section itself: link()
         for field in section.fields:
@@ -352,12 +394,20 @@ class _Importer:
         values, lists = self.resolve(section, r)
         key = {name: values.pop(name) for name in section.key}
         instance = self.existing(section, key) or section.model()
+        for field in section.fields:
+            if isinstance(field, PublicId):
+                self.keep_public_id(section, instance, r[field.name], field.name)
         for name, value in key.items():
             setattr(instance, name, value)  # references as the instances found: no query
         adding = instance._state.adding
+        instance.import_flags = []  # faults the model lets an import keep, flagged
         changed = _update(instance, values)
+        if instance.import_flags:
+            place = where(section, self.number, r)
+            self.flagged.extend(f"{place}: {flag}" for flag in instance.import_flags)
         if changed:
             instance.save()
+            self.restore_stamps(section, instance, r)
         self.count(section.name, "created" if adding else ("updated" if changed else "unchanged"))
         if len(section.key) == 1:
             self.remember(section.name, r[section.key[0]], instance)
@@ -366,6 +416,45 @@ class _Importer:
                 _set_related(getattr(instance, field.name), items)
             else:
                 self.replace_rows(instance, field, items)
+
+    def restore_stamps(self, section: ArchiveSection, instance: Model, r: dict) -> None:
+        """The file's created/updated times on a record just saved (saving set them to now)."""
+        stamps = {}
+        for field in section.fields:
+            if isinstance(field, Stamp) and r[field.name] is not None:
+                try:
+                    stamps[field.name] = instance._meta.get_field(field.name).to_python(
+                        r[field.name]
+                    )
+                except ValidationError as error:
+                    raise RecordError(field.name, " ".join(error.messages)) from None
+        if stamps:
+            section.model.objects.filter(pk=instance.pk).update(**stamps)
+            for name, value in stamps.items():
+                setattr(instance, name, value)
+
+    def keep_public_id(self, section: ArchiveSection, instance: Model, number, name) -> None:
+        """The record keeps the file's number: a new one is created under it, and a
+        number that is another record's here is refused, never silently renumbered."""
+        if number is None:
+            return
+        if not instance._state.adding:
+            if instance.pk != number:
+                raise RecordError(
+                    name,
+                    f"this {section.noun} is number {instance.pk} here, not {number}: "
+                    "its public address would change",
+                )
+            return
+        other = section.model.objects.filter(pk=number).first()
+        if other is not None:
+            raise RecordError(
+                name,
+                f"number {number} is already another {section.noun} here ({other}): "
+                "its public address cannot be given to this one",
+            )
+        instance.pk = number
+        self.numbered.add(section.model)
 
     def link(self, section: ArchiveSection, r: dict) -> None:
         """Second pass: set the record's references to its own section (its parent)."""
@@ -380,6 +469,7 @@ class _Importer:
             for name, value in values.items()
         ) and _update(instance, values):
             instance.save()
+            self.restore_stamps(section, instance, r)
 
     def check_digest(self, field: Digest, r: dict) -> None:
         """A digest given in the file must match the fields it is of."""
@@ -423,19 +513,24 @@ class _Check:
         self.envelope[name] = value
         if name == "format" and value != FORMAT:
             raise ArchiveError(f'not a conflict archive: expected "format": "{FORMAT}"')
-        if name == "version" and (isinstance(value, bool) or value != VERSION):
+        if name == "version" and (isinstance(value, bool) or value not in READS):
             shown_value = value if isinstance(value, int | str) else kind_of(value)
             raise ArchiveError(
                 f"archive version {shown_value!r} is not supported: this program reads "
-                f"version {VERSION}"
+                f"versions {', '.join(map(str, READS))}"
             )
+
+    @property
+    def version(self) -> int:
+        """The file's version (a file gives it before its sections, as exports do)."""
+        return self.envelope.get("version", VERSION)
 
     def record(self, section: ArchiveSection, number: int, record) -> None:
         self.totals[section.name] = number
         if self.first_error is not None:
             return  # reported once the envelope is known to be ours
         try:
-            record = check_record(section, record)
+            record = check_record(section, record, self.version)
             self.duplicate(section, record)
         except RecordError as error:
             self.first_error = refusal(section, number, record, error)
@@ -498,10 +593,11 @@ class _Check:
                     raise refusal(section, number, record, error)
 
 
-def archive_check(stream) -> dict[str, int]:
+def archive_check(stream) -> "_Check":
     """Read the whole file once, writing nothing: its envelope, every record's shape and
-    types, duplicate natural keys, loops of parents. Return how many records each section
-    has; raise ArchiveError, naming the record and the field, for the first fault."""
+    types, duplicate natural keys, loops of parents. Return what it learnt (`totals`: how
+    many records each section has; `version`); raise ArchiveError, naming the record and
+    the field, for the first fault."""
     check = _Check()
     for name, number, value in records(stream, BY_NAME, set(BY_NAME)):
         if number == 0:
@@ -509,7 +605,7 @@ def archive_check(stream) -> dict[str, int]:
         else:
             check.record(BY_NAME[name], number, value)
     check.finish()
-    return check.totals
+    return check
 
 
 def _rereadable(stream):
@@ -522,23 +618,40 @@ def _rereadable(stream):
     return copy
 
 
-def archive_import(*, stream: IO, progress: Progress = None) -> dict[str, dict[str, int]]:
+def archive_import(
+    *,
+    stream: IO,
+    progress: Progress = None,
+    keep_flagged: bool = False,
+    flagged: list[str] | None = None,
+) -> dict[str, dict[str, int]]:
     """Import an archive file in one transaction; return created/updated/unchanged counts.
 
     The file (bytes, or text) is read as a stream: once to check it whole
     (`archive_check`), then once per section to write it, so memory holds a few records,
     not the file. Raises ArchiveError, naming the record and the field, when the file or
     any record is invalid; nothing is then written.
+
+    Stale quotes (a quote no longer in its article's body) are all named in one refusal;
+    with `keep_flagged` they are imported, unlocated, and named in `flagged`.
     """
     stream = _rereadable(stream)
     stream.seek(0)
-    totals = archive_check(stream)
-    return _write(stream, totals, progress)
+    check = archive_check(stream)
+    found: list[str] = [] if flagged is None else flagged
+    return _write(stream, check.totals, check.version, progress, keep_flagged, found)
 
 
 @transaction.atomic
 @freshness.bulk()  # one move of the archive's generation, not one per row
-def _write(stream, totals: dict[str, int], progress: Progress) -> dict[str, dict[str, int]]:
+def _write(
+    stream,
+    totals: dict[str, int],
+    version: int,
+    progress: Progress,
+    keep_flagged: bool,
+    flagged: list[str],
+) -> dict[str, dict[str, int]]:
     importer = _Importer()
     for section in SECTIONS:
         if not totals.get(section.name):
@@ -548,13 +661,39 @@ def _write(stream, totals: dict[str, int], progress: Progress) -> dict[str, dict
         for _, number, record in records(stream, BY_NAME, {section.name}):
             if number == 0:
                 continue
-            record = check_record(section, record)
+            record = check_record(section, record, version)
+            importer.number = number
             _step(importer.load, section, number, record)
             if _own_refs(section):
                 names = [section.key[0], *(field.name for field in _own_refs(section))]
+                names += [field.name for field in section.fields if isinstance(field, Stamp)]
                 links.append((number, {name: record[name] for name in names}))
             if progress and number % PROGRESS_EVERY == 0:
                 progress(f"{section.name}: {number} of {totals[section.name]}")
         for number, record in links:
             _step(importer.link, section, number, record)
+    if importer.flagged and not keep_flagged:
+        count = len(importer.flagged)
+        shown = "; ".join(importer.flagged[:FLAGS_SHOWN])
+        more = f"; and {count - FLAGS_SHOWN} more" if count > FLAGS_SHOWN else ""
+        raise ArchiveError(
+            (f"{count} quotes are not in their article's body: " if count > 1 else "")
+            + f"{shown}{more}. Correct "
+            + ("them" if count > 1 else "it")
+            + ", or import with --keep-stale-quotes to keep "
+            + ("them" if count > 1 else "it")
+            + " flagged (its page then says the passage is not found)."
+        )
+    flagged.extend(importer.flagged)
+    _reset_sequences(importer.numbered)
     return importer.counts
+
+
+def _reset_sequences(models: set[type[Model]]) -> None:
+    """After rows were created under the file's numbers, the database's next number is
+    past them (PostgreSQL's sequences do not follow explicit ids; SQLite's do)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), sorted(models, key=str))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)

@@ -11,9 +11,9 @@ import json
 from django.conf import settings
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
 from ..links import absolute
+from ..records.base import shorten
 from ..records.registry import record_type_of
 
 CONTEXT = "https://schema.org"
@@ -61,5 +61,5 @@ def open_graph(obj) -> SafeString:
     return format_html_join(
         "\n",
         '<meta property="{}" content="{}">',
-        ((name, Truncator(value).chars(300)) for name, value in tags if value),
+        ((name, shorten(value, 300)) for name, value in tags if value),
     )

@@ -15,7 +15,7 @@ from ..models import Statement
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType
 from .facets import count_by
-from .interchange_fields import ArchiveSection, Date, Nested, Ref, Value
+from .interchange_fields import CORRECTIONS, STAMPS, ArchiveSection, Date, Nested, Ref, Value
 
 # The public rows: every public surface starts here and only narrows.
 public = Actor.objects.all
@@ -194,6 +194,10 @@ ARCHIVE = ArchiveSection(
         Value("wikidata_id"),
         Value("description"),
         Nested("aliases", fields=(Value("name"),)),
+        # The slugs of actors merged into this one: their pages redirect here.
+        Nested("former_slugs", fields=(Value("slug"),)),
+        CORRECTIONS,
+        *STAMPS,
     ),
 )
 
@@ -209,6 +213,7 @@ ROLES_ARCHIVE = ArchiveSection(
         Date("start_date"),
         Date("end_date"),
         Ref("organisation", "actors"),
+        *STAMPS,
     ),
     order=("person__slug", "start_date", "title"),
     label=lambda r: f"{r.get('person')}: {r.get('title')} from {r.get('start_date')}",

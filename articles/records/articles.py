@@ -12,7 +12,7 @@ from . import actors
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
 from .facets import count_by, count_by_year
-from .interchange_fields import ArchiveSection, Date, Ref, Refs, Scope, Value
+from .interchange_fields import CORRECTIONS, STAMPS, ArchiveSection, Date, Ref, Refs, Scope, Value
 
 # The public rows: every public surface starts here and only narrows.
 public = Article.objects.published
@@ -75,6 +75,7 @@ def feed_entry(article) -> FeedEntry:
 
 
 def citation(article) -> Citation:
+    """The article as its outlet published it, at the archive's copy."""
     return Citation(
         key=f"archive-article-{article.pk}",
         title=article.title,
@@ -82,14 +83,30 @@ def citation(article) -> Citation:
         modified=article.updated_at.date(),
         csl_type="article-newspaper",
         authors=[article.byline] if article.byline else [],
-        original_date=article.published_on,
-        note=f"Archived copy of {article.outlet.name}, {article.url}",
+        issued=article.published_on,
+        container=article.outlet.name,
+        language=article.language,
+        note=f"Original: {article.url}",
     )
 
 
+def _author(article) -> dict:
+    """The byline, or the outlet when the article carries none."""
+    if article.byline:
+        return {"@type": "Person", "name": article.byline}
+    return _publisher(article.outlet)
+
+
+def _publisher(outlet) -> dict:
+    return {"@type": "NewsMediaOrganization", "name": outlet.name, "url": outlet.url}
+
+
 def schema_org_of(article) -> dict:
-    """The article as another record's source: a NewsArticle at its original URL."""
-    outlet = article.outlet
+    """The article as another record's source: a NewsArticle at its original URL.
+
+    `dateModified` is the last change of the archive's entry for it (schema.org's
+    "when the item's entry was modified"): the outlet's own edits are not known.
+    """
     return {
         "@type": "NewsArticle",
         "headline": article.title,
@@ -97,9 +114,10 @@ def schema_org_of(article) -> dict:
         "mainEntityOfPage": permalink("articles:detail", article.slug),
         "archivedAt": article.archive_url,
         "datePublished": iso(article.published_on),
+        "dateModified": iso(article.updated_at),
         "inLanguage": article.language,
-        "author": {"@type": "Person", "name": article.byline} if article.byline else None,
-        "publisher": {"@type": "Organization", "name": outlet.name, "url": outlet.url},
+        "author": _author(article),
+        "publisher": _publisher(article.outlet),
     }
 
 
@@ -168,6 +186,8 @@ ARCHIVE = ArchiveSection(
         Value("status"),
         Date("retrieved_at"),
         Refs("mentioned_actors", "actors"),
+        CORRECTIONS,
+        *STAMPS,
     ),
     rows=archive_rows,
 )

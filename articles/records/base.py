@@ -39,17 +39,44 @@ class FeedEntry:
 
 @dataclass(frozen=True)
 class Citation:
-    """What a citation of one record says, whatever the citation format."""
+    """What a citation of one record says, whatever the citation format.
+
+    Every format (plain text, BibTeX, CSL-JSON, RIS, the `citation_*` meta tags) writes
+    these same fields, so they agree. `issued` is when the thing cited came to be: the
+    day a statement was said, an article published, an event happened. A statement or
+    an article is cited in its outlet (`container`), with the archive's page as its URL;
+    the archive's own records (events, actors, outlets, places) are published by the
+    archive itself (`container` left empty). The reader's access date is the day the
+    citation is taken, so the formats add it.
+    """
 
     key: str  # BibTeX key and CSL id: "archive-statement-12"
     title: str
     path: str  # the record's page; the formats make it absolute
-    modified: datetime.date  # last change of the record
-    csl_type: str
+    modified: datetime.date | None  # last change of the record: the version cited
+    csl_type: str  # CSL's item type; the other formats' types follow from it
     authors: list[str] = field(default_factory=list)
-    original_date: datetime.date | None = None  # when it was said, published, happened
-    original_precision: str = "day"  # events may be known to the month or year only
+    issued: datetime.date | None = None  # said, published, happened; None: `modified`
+    issued_precision: str = "day"  # events may be known to the month or year only
+    container: str = ""  # the outlet that published it; "" for the archive's own records
+    language: str = ""  # BCP 47
     note: str = ""
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word boundary with "…" when longer than `limit`.
+
+    Never cuts a word in two: a single word longer than the limit is kept whole.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    elif " " not in cut:
+        cut = text.split(" ", 1)[0]
+    return cut.rstrip(" ,;:–—-") + "…"
 
 
 @dataclass(frozen=True)

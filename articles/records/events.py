@@ -10,12 +10,22 @@ from actors.models import Actor
 
 from ..dates import format_period, iso_date
 from ..links import path_for, permalink
-from ..models import Event, Place
-from . import actors, statements
+from ..models import Event, EventParticipant, Place, StatementEvent
+from . import actors, places, statements
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight
 from .facets import count_by, count_by_year
-from .interchange_fields import ArchiveSection, Date, Nested, Ref, Refs, Scope, Value
+from .interchange_fields import (
+    CORRECTIONS,
+    STAMPS,
+    ArchiveSection,
+    Date,
+    Nested,
+    Ref,
+    Refs,
+    Scope,
+    Value,
+)
 
 # The public rows: every public surface starts here and only narrows.
 public = Event.objects.published
@@ -105,51 +115,40 @@ def feed_entry(event) -> FeedEntry:
 
 
 def citation(event) -> Citation:
+    """The archive's record of the event, dated when the event happened."""
     return Citation(
         key=f"archive-event-{event.pk}",
         title=event.title,
         path=event.get_absolute_url(),
         modified=event.updated_at.date(),
         csl_type="entry",
-        original_date=event.start_date,
-        original_precision=event.date_precision,
+        issued=event.start_date,
+        issued_precision=event.date_precision,
         note=f"Event record ({event.get_kind_display()})",
     )
 
 
-def _location(place) -> dict | None:
-    if place is None:
-        return None
-    location = {
-        "@type": "Place",
-        "name": place.name,
-        "url": permalink("articles:place", place.slug),
-    }
-    if place.latitude is not None:
-        location["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": float(place.latitude),
-            "longitude": float(place.longitude),
-        }
-    return location
-
-
 def schema_org(event) -> dict:
-    participations = list(event.participations.all())
+    """The event with its dates at their precision ("2023-10" when known to the month).
+
+    Initiators organise it, participants attend it; a target is what it is about (an
+    air strike's target attends nothing).
+    """
+    by_role = {}
+    for participation in event.participations.all():
+        by_role.setdefault(participation.role, []).append(actors.schema_org_of(participation.actor))
+    Role = EventParticipant.Role
     return {
         "@type": "Event",
         "name": event.title,
         "url": permalink("articles:event", event.slug),
         "description": event.description,
         "startDate": iso_date(event.start_date, event.date_precision),
-        "endDate": iso(event.end_date),
-        "location": _location(event.place),
-        "organizer": [
-            actors.schema_org_of(p.actor) for p in participations if p.role == p.Role.INITIATOR
-        ],
-        "attendee": [
-            actors.schema_org_of(p.actor) for p in participations if p.role != p.Role.INITIATOR
-        ],
+        "endDate": iso_date(event.end_date, event.date_precision),
+        "location": places.schema_org_of(event.place) if event.place_id else None,
+        "organizer": by_role.get(Role.INITIATOR),
+        "attendee": by_role.get(Role.PARTICIPANT),
+        "about": by_role.get(Role.TARGET),
     }
 
 
@@ -194,7 +193,9 @@ def archive_rows(scope: Scope) -> QuerySet:
     about, so that no exported statement points to a missing event."""
     rows = Event.objects.all()
     if scope.date_from or scope.date_to:
-        about = statements.archive_rows(scope).exclude(event=None).values("event_id")
+        about = StatementEvent.objects.filter(statement__in=statements.archive_rows(scope)).values(
+            "event_id"
+        )
         rows = Event.objects.filter(
             Q(pk__in=rows.between(scope.date_from, scope.date_to)) | Q(pk__in=about)
         )
@@ -222,6 +223,8 @@ ARCHIVE = ArchiveSection(
             related="participations",
             fields=(Ref("actor", "actors"), Value("role")),
         ),
+        CORRECTIONS,
+        *STAMPS,
     ),
     rows=archive_rows,
 )

@@ -9,7 +9,7 @@ type's module (and one in docs/data-format.md).
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Model, QuerySet
 
@@ -69,13 +69,19 @@ class Nested:
     """Rows that belong to the record (a reverse foreign key: `related`), as a list.
 
     Each row is written as an object of `fields`, or as its one value when there is one
-    field (an actor's aliases as names). The first field identifies a row within its
-    record; the import replaces the rows with the file's list.
+    field (an actor's aliases as names). `key` names the fields that identify a row
+    within its record (the first field by default); rows are written in key order and
+    the import replaces the rows with the file's list.
     """
 
     name: str
-    fields: tuple["Value | Ref", ...]
+    fields: tuple["Value | Ref | Date", ...]
     related: str = ""  # the reverse accessor, when it is not `name`
+    key: tuple[str, ...] = ()
+
+    @property
+    def row_key(self) -> tuple[str, ...]:
+        return self.key or (self.fields[0].name,)
 
     @property
     def accessor(self) -> str:
@@ -92,7 +98,28 @@ class Digest:
     of: tuple[str, ...]
 
 
-Field = Value | Date | DecimalString | Ref | Refs | Nested | Digest
+@dataclass(frozen=True)
+class Stamp:
+    """A time the database keeps by itself (`created_at`, `updated_at`), ISO 8601 in UTC.
+
+    The import restores it on the records it creates or changes, so a copy says when a
+    record was made and last changed where it came from; `null` keeps the database's.
+    """
+
+    name: str
+
+
+@dataclass(frozen=True)
+class PublicId:
+    """The record's number in its public URL (`/statements/<id>/`): cited, so it is the
+    same on every installation. The import creates a new record under the file's number
+    and refuses, naming both, when that number is another record's here; `null` (a
+    hand-made file) lets the database choose."""
+
+    name: str = "id"
+
+
+Field = Value | Date | DecimalString | Ref | Refs | Nested | Digest | PublicId | Stamp
 
 
 # Sections --------------------------------------------------------------------------------
@@ -125,6 +152,8 @@ class ArchiveSection:
     order: tuple[str, ...] = ()
     rows: Callable[[Scope], QuerySet] | None = None
     label: Callable[[dict], str] | None = None
+    # How a record of an earlier version of the file reads in this one: {1: rewrite}.
+    upgrades: dict[int, Callable[[dict], dict]] = field(default_factory=dict)
 
     @property
     def noun(self) -> str:
@@ -143,3 +172,12 @@ class ArchiveSection:
 
     def select(self, scope: Scope) -> QuerySet:
         return self.rows(scope) if self.rows else self.model.objects.all()
+
+
+# The times every section of a record type with them carries, and its corrections.
+STAMPS = (Stamp("created_at"), Stamp("updated_at"))
+CORRECTIONS = Nested(
+    "corrections",
+    fields=(Date("created_at"), Value("note"), Value("changed_fields")),
+    key=("created_at", "note"),
+)

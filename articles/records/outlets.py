@@ -1,11 +1,47 @@
 """Outlets: who published the articles. Outlets carry no publication status."""
 
+from django.conf import settings
+
+from ..links import permalink
 from ..models import Outlet
-from .base import RecordType
-from .interchange_fields import ArchiveSection, Value
+from .base import Citation, RecordType
+from .interchange_fields import STAMPS, ArchiveSection, Value
 
 # The public rows: every public surface starts here and only narrows.
 public = Outlet.objects.all
+
+
+def citation(outlet) -> Citation:
+    return Citation(
+        key=f"archive-outlet-{outlet.pk}",
+        title=outlet.name,
+        path=outlet.get_absolute_url(),
+        modified=outlet.updated_at.date(),
+        csl_type="entry",
+        note="Outlet record",
+    )
+
+
+def schema_org(outlet) -> dict:
+    """The outlet page: a news organisation, its own site as what identifies it."""
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": outlet.name,
+        "url": permalink("articles:outlet", outlet.slug),
+        "sameAs": outlet.url,
+        "description": outlet.description,
+        "address": (
+            {"@type": "PostalAddress", "addressCountry": outlet.country} if outlet.country else None
+        ),
+    }
+
+
+def open_graph(outlet) -> list[tuple[str, str | None]]:
+    return [
+        ("og:type", "website"),
+        ("og:title", outlet.name),
+        ("og:description", outlet.description or f"Outlet · {settings.SITE_NAME}"),
+    ]
 
 
 RECORD = RecordType(
@@ -13,6 +49,9 @@ RECORD = RecordType(
     model=Outlet,
     noun=("outlet", "outlets"),
     public=public,
+    citation=citation,
+    schema_org=schema_org,
+    open_graph=open_graph,
     sitemap_fields=("slug", "updated_at"),
 )
 
@@ -20,5 +59,12 @@ ARCHIVE = ArchiveSection(
     name="outlets",
     model=Outlet,
     key=("slug",),
-    fields=(Value("slug"), Value("name"), Value("url"), Value("country"), Value("description")),
+    fields=(
+        Value("slug"),
+        Value("name"),
+        Value("url"),
+        Value("country"),
+        Value("description"),
+        *STAMPS,
+    ),
 )

@@ -1,18 +1,29 @@
 """Statements: who said what, where. Everything the pages and formats know about them."""
 
-from django.db.models import Q, QuerySet
-from django.utils.text import Truncator
+from django.db.models import QuerySet
 
 from actors.models import Actor
 
 from ..dates import format_date
 from ..links import path_for, permalink
-from ..models import Event, Outlet, Statement
+from ..models import Event, Outlet, Statement, StatementEvent, public_event_links_prefetch
 from . import actors, articles
 from . import filtering as f
-from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
+from .base import Citation, FeedEntry, RecordType, iso, midnight, shorten, slugs
 from .facets import count_by, count_by_year
-from .interchange_fields import ArchiveSection, Date, Digest, Ref, Refs, Scope, Value
+from .interchange_fields import (
+    CORRECTIONS,
+    STAMPS,
+    ArchiveSection,
+    Date,
+    Digest,
+    Nested,
+    PublicId,
+    Ref,
+    Refs,
+    Scope,
+    Value,
+)
 
 # The public rows: every public surface starts here and only narrows.
 public = Statement.objects.published
@@ -44,15 +55,21 @@ class StatementFilter(f.ListFilterSet):
         return queryset.involving(value)
 
 
-def _public_event(statement):
-    """The statement's event when it is public: a draft event never leaves the archive."""
-    event = statement.event if statement.event_id else None
-    return event if event is not None and event.is_public else None
+def public_event_links(statement) -> list[StatementEvent]:
+    """The statement's links to public events (prefetched by for_detail() and
+    for_export(), else read): a draft event never leaves the archive."""
+    for attr in ("public_event_links", "export_event_links"):
+        if hasattr(statement, attr):
+            return getattr(statement, attr)
+    return list(public_event_links_prefetch("links").queryset.filter(statement=statement))
 
 
-def _event_slug(statement) -> str:
-    event = _public_event(statement)
-    return event.slug if event else ""
+def _links_column(value):
+    """One column of the statement's event links, aligned: the n-th value of `event`,
+    `stance`, `figure_kind`, … belongs to the same link."""
+    return lambda s: "; ".join(
+        "" if (v := value(link)) is None else str(v) for link in public_event_links(s)
+    )
 
 
 def _role(statement) -> str:
@@ -75,7 +92,11 @@ COLUMNS = {
     "on_behalf_of_name": lambda s: s.on_behalf_of.name if s.on_behalf_of_id else "",
     "on_behalf_of_slug": lambda s: s.on_behalf_of.slug if s.on_behalf_of_id else "",
     "mentioned_actors": lambda s: slugs(s.export_mentioned),
-    "event_slug": _event_slug,
+    "event": _links_column(lambda link: link.event.slug),
+    "stance": _links_column(lambda link: link.stance),
+    "figure_kind": _links_column(lambda link: link.figure_kind),
+    "claimed_figure": _links_column(lambda link: link.claimed_figure),
+    "claimed_figure_max": _links_column(lambda link: link.claimed_figure_max),
     "source_title": lambda s: s.article.title,
     "source_url": lambda s: s.article.url,
     "source_archive_url": lambda s: s.article.archive_url,
@@ -97,7 +118,7 @@ def feed_entry(statement) -> FeedEntry:
     article = statement.article
     said = f"“{statement.text}”" if statement.is_quote else statement.text
     return FeedEntry(
-        title=f"{statement.speaker.name}: {Truncator(statement.text).chars(100)}",
+        title=f"{statement.speaker.name}: {shorten(statement.text, 100)}",
         link=path_for("articles:statement", statement.pk),
         description=(
             f"{said}\n\n— {who}, {format_date(statement.said_on)}. "
@@ -109,26 +130,32 @@ def feed_entry(statement) -> FeedEntry:
     )
 
 
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+# CSL's item type of a statement, by the channel it was made through.
+_CSL_TYPES = {
+    Statement.Channel.SPEECH: "speech",
+    Statement.Channel.PRESS_CONFERENCE: "speech",
+    Statement.Channel.INTERVIEW: "interview",
+    Statement.Channel.SOCIAL_MEDIA: "post",
+}
 
 
 def citation(statement) -> Citation:
+    """The statement as its outlet published it: said by the speaker on its date, in
+    the source article's outlet, at the archive's page."""
     kind = "Quote" if statement.is_quote else "Paraphrase"
     article = statement.article
     return Citation(
         key=f"archive-statement-{statement.pk}",
-        title=f"{kind} of {statement.speaker.name}: “{_short(statement.text)}”",
+        title=f"{kind} of {statement.speaker.name}: “{shorten(statement.text, 90)}”",
         path=statement.get_absolute_url(),
         modified=statement.updated_at.date(),
-        csl_type="entry",
+        csl_type=_CSL_TYPES.get(statement.channel, "document"),
         authors=[statement.speaker.name],
-        original_date=statement.said_on,
-        note=(
-            f"Source: {article.title}, {article.outlet.name}, "
-            f"{article.published_on.isoformat()}, {article.url}"
-        ),
+        issued=statement.said_on,
+        container=article.outlet.name,
+        language=statement.language,
+        note=f"Reported in “{article.title},” {article.outlet.name}, "
+        f"{format_date(article.published_on)}, {article.url}",
     )
 
 
@@ -148,13 +175,12 @@ def schema_org(statement) -> dict:
     }
     if statement.translation:
         data["workTranslation"] = {"@type": "CreativeWork", "text": statement.translation}
-    event = _public_event(statement)
-    if event is not None:
-        data["recordedIn"] = {
-            "@type": "Event",
-            "name": event.title,
-            "url": permalink("articles:event", event.slug),
-        }
+    events = {link.event.pk: link.event for link in public_event_links(statement)}
+    if events:
+        data["about"] = [
+            {"@type": "Event", "name": event.title, "url": permalink("articles:event", event.slug)}
+            for event in events.values()
+        ]
     return data
 
 
@@ -164,7 +190,7 @@ def open_graph(statement) -> list[tuple[str, str | None]]:
     article = statement.article
     return [
         ("og:type", "article"),
-        ("og:title", f"{who}: “{Truncator(statement.text).chars(90)}”"),
+        ("og:title", f"{who}: “{shorten(statement.text, 90)}”"),
         ("og:description", f"{statement.text} Source: {article.title} ({article.outlet})"),
         ("article:published_time", iso(statement.said_on)),
     ]
@@ -199,8 +225,32 @@ def archive_rows(scope: Scope) -> QuerySet:
     statements about a draft event: an exported statement never points to a draft."""
     rows = Statement.objects.filter(article__in=articles.archive_rows(scope))
     if scope.published_only:
-        rows = rows.published().filter(Q(event=None) | Q(event__in=Event.objects.published()))
+        draft_events = StatementEvent.objects.exclude(event__in=Event.objects.published())
+        rows = rows.published().exclude(pk__in=draft_events.values("statement_id"))
     return rows
+
+
+def _from_version_1(record: dict) -> dict:
+    """Version 1 gave a statement one `event`: it becomes a link that describes it."""
+    if "event" not in record:
+        return record
+    record = dict(record)
+    slug = record.pop("event")
+    record["events"] = (
+        [
+            {
+                "event": slug,
+                "stance": StatementEvent.Stance.DESCRIBES,
+                "figure_kind": "",
+                "claimed_figure": None,
+                "claimed_figure_max": None,
+                "note": "",
+            }
+        ]
+        if slug is not None
+        else []
+    )
+    return record
 
 
 ARCHIVE = ArchiveSection(
@@ -208,6 +258,7 @@ ARCHIVE = ArchiveSection(
     model=Statement,
     key=("article", "speaker", "text"),
     fields=(
+        PublicId(),
         Digest("key", of=("article", "speaker", "text")),
         Ref("article", "articles"),
         Ref("speaker", "actors"),
@@ -218,12 +269,27 @@ ARCHIVE = ArchiveSection(
         Date("said_on"),
         Value("translation"),
         Value("source_url"),
-        Ref("event", "events"),
+        Nested(
+            "events",
+            fields=(
+                Ref("event", "events"),
+                Value("stance"),
+                Value("figure_kind"),
+                Value("claimed_figure"),
+                Value("claimed_figure_max"),
+                Value("note"),
+            ),
+            related="event_links",
+            key=("event", "stance", "figure_kind"),
+        ),
         Value("language"),
         Value("status"),
         Refs("mentioned_actors", "actors"),
+        CORRECTIONS,
+        *STAMPS,
     ),
     order=("article__url", "speaker__slug", "said_on", "text"),
     rows=archive_rows,
     label=lambda r: r.get("key") or f"{r.get('article')} by {r.get('speaker')}",
+    upgrades={1: _from_version_1},
 )

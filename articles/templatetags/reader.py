@@ -5,7 +5,7 @@ import datetime
 from django import template
 from django.conf import settings
 
-from articles import dates
+from articles import dates, links
 from articles.formats.citations import citations
 from articles.models import DatePrecision
 
@@ -13,8 +13,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def site_url() -> str:
-    return settings.SITE_URL
+def absolute_url(path: str) -> str:
+    """The absolute URL of a path on this site, from SITE_URL (`articles.links`)."""
+    return links.absolute(path)
 
 
 @register.simple_tag

@@ -2,16 +2,18 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from actors.models import Actor
+from actors.models import Actor, FormerSlug
 
 from ..models import EventParticipant
 from ..records import articles as article_records
 from ..records import events as event_records
 from ..records import statements as statement_records
 from . import timeline
+from .citing import offers_ris
 from .forms import ActorStatementsForm
 
 SECTION_SIZE = 10  # statements shown per section before "see all"
@@ -31,6 +33,7 @@ def _count(queryset) -> Subquery:
     )
 
 
+@offers_ris("actors")
 def actor_detail(request, slug):
     form = ActorStatementsForm(request.GET or None)
     public = statement_records.public()
@@ -38,10 +41,21 @@ def actor_detail(request, slug):
     by_speaker = public.by_speaker(OuterRef("pk")).between(*periods["by"])
     about = public.about(OuterRef("pk")).between(*periods["about"])
     # The sections' counts come with the actor, in its own query.
-    actor = get_object_or_404(
-        Actor.objects.for_detail().annotate(by_count=_count(by_speaker), about_count=_count(about)),
-        slug=slug,
-    )
+    try:
+        actor = get_object_or_404(
+            Actor.objects.for_detail().annotate(
+                by_count=_count(by_speaker), about_count=_count(about)
+            ),
+            slug=slug,
+        )
+    except Http404:
+        # A merged actor's page: its citations lead to the actor it was merged into.
+        merged_into = FormerSlug.objects.filter(slug=slug).values_list("actor__slug", flat=True)
+        if not (target := merged_into.first()):
+            raise
+        query = request.META.get("QUERY_STRING", "")
+        url = reverse("actors:detail", args=[target]) + (f"?{query}" if query else "")
+        return HttpResponsePermanentRedirect(url)
 
     # The actor's latest statements: the timeline's, and the first section's unless a
     # period narrows it. Their speaker is the actor, whose roles are already loaded.

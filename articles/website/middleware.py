@@ -1,9 +1,10 @@
 """Conditional GET for the public pages, keyed by the archive's generation.
 
 A public page changes only when a record changes (or the code does), so its validator
-is the archive's generation (articles/freshness.py) with the request's URL and the
-release: a reader, a feed reader or a CDN that sends `If-None-Match` with the current
-validator gets 304 without the page being built. `Cache-Control` lets shared caches
+is the archive's generation (articles/freshness.py) with the request's URL, the
+release and the day (citations give the day they were taken as the access date): a
+reader, a feed reader or a CDN that sends `If-None-Match` with the current validator
+gets 304 without the page being built. `Cache-Control` lets shared caches
 keep a copy but makes them ask again every time (`max-age=0, must-revalidate`), so an
 unpublished record is never served from a cache. Signed-in users (staff previews) are
 left out. The generation is read once for the whole request, from the shared cache.
@@ -21,6 +22,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.http import http_date, quote_etag
 
 from .. import freshness
@@ -45,8 +47,10 @@ class ArchiveGenerationMiddleware:
         if not _is_public_read(request):
             return self.get_response(request)
         with freshness.remembered_for_request() as (generation, changed_at):
+            # The day is part of it: a citation says the day it was accessed (today).
+            today = timezone.localdate()
             validator = hashlib.sha256(
-                f"{_RELEASE}|{generation}|{request.get_full_path()}".encode()
+                f"{_RELEASE}|{generation}|{today}|{request.get_full_path()}".encode()
             ).hexdigest()[:32]
             etag = quote_etag(validator)
             page_key = f"page:{validator}"

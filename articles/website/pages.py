@@ -7,6 +7,7 @@ from .. import freshness
 from ..models import Article, Correction, Event, Outlet, Place, Statement
 from ..records import actors, articles, events, statements
 from . import timeline
+from .citing import offers_ris
 from .highlight import highlight_body
 
 HOME_SIZE = 10
@@ -52,6 +53,7 @@ def home(request):
     )
 
 
+@offers_ris("statements")
 def statement_detail(request, pk):
     statement, preview = _get_for_reader(request, Statement.objects.for_detail(), pk=pk)
     return render(
@@ -61,12 +63,13 @@ def statement_detail(request, pk):
             "statement": statement,
             "role": statement.speaker_role(),
             "located": statement.passage() is not None,
-            "event": statement.event if statement.event and statement.event.is_public else None,
+            "event_links": statement.public_event_links,
             "preview": preview,
         },
     )
 
 
+@offers_ris("articles")
 def article_detail(request, slug):
     article, preview = _get_for_reader(request, Article.objects.for_detail(), slug=slug)
     # for_detail() loads the published statements only; list them in reading order. Their
@@ -93,6 +96,7 @@ def article_detail(request, slug):
     )
 
 
+@offers_ris("events")
 def event_detail(request, slug):
     event, preview = _get_for_reader(request, Event.objects.for_detail(), slug=slug)
     groups = {}
@@ -121,6 +125,7 @@ def _role_order(item):
     return order.get(item[0], 9)
 
 
+@offers_ris("outlets")
 def outlet_detail(request, slug):
     outlet = get_object_or_404(Outlet.objects.for_detail(), slug=slug)
     published = articles.public().by_outlet(outlet).for_listing()
@@ -128,6 +133,7 @@ def outlet_detail(request, slug):
     return render(request, "articles/outlet_detail.html", {"outlet": outlet, "page_obj": page_obj})
 
 
+@offers_ris("places")
 def place_detail(request, slug):
     place = get_object_or_404(Place.objects.for_detail(), slug=slug)
     inside = events.public().within(place).select_related("place")

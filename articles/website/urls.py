@@ -8,6 +8,7 @@ robots.txt).
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
+from ..formats import sitemaps
 from ..formats.atom import ActorStatementsFeed, LatestStatementsFeed
 from ..formats.sitemaps import SITEMAPS
 from . import actors, crawlers, dates, downloads, lists, pages, search
@@ -52,8 +53,7 @@ discovery_patterns = [
     path("feeds/statements/", LatestStatementsFeed(), name="statements_feed"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "discovery:sitemap_section"},
+        sitemaps.index,
         name="sitemap",
     ),
     path(
