@@ -411,14 +411,20 @@ class StatementQuerySet(models.QuerySet):
         ).prefetch_related(speaker_roles_prefetch())
 
     def for_detail(self):
-        return self.for_listing().prefetch_related(
-            "mentioned_actors", "corrections", public_event_links_prefetch("public_event_links")
+        return (
+            self.for_listing()
+            .select_related("primary_source_issuer")
+            .prefetch_related(
+                "mentioned_actors", "corrections", public_event_links_prefetch("public_event_links")
+            )
         )
 
     def for_export(self):
         """The joins the export columns read, related rows in plain lists."""
         return (
-            self.select_related("speaker", "on_behalf_of", "article__outlet")
+            self.select_related(
+                "speaker", "on_behalf_of", "article__outlet", "primary_source_issuer"
+            )
             # Long texts no column reads: an article's whole body on every row, for one.
             .defer(*EXPORT_UNREAD)
             .prefetch_related(None)
@@ -436,6 +442,7 @@ EXPORT_UNREAD = (
     "article__outlet__description",
     "speaker__description",
     "on_behalf_of__description",
+    "primary_source_issuer__description",
 )
 
 
@@ -469,6 +476,14 @@ class Statement(models.Model):
         CALL_READOUT = "call_readout", "Call readout"
         OTHER = "other", "Other"
 
+    class Verification(models.TextChoices):
+        """Attribution as established from the primary source, beside the article's."""
+
+        AS_REPORTED = "as_reported", "As reported (not checked against a primary source)"
+        MATCHES = "matches", "Matches the primary source"
+        DIFFERS = "differs", "Differs from the primary source"
+        NOT_FOUND = "not_found", "Primary source not found"
+
     article = models.ForeignKey(
         Article, on_delete=models.PROTECT, related_name="statements", verbose_name="source article"
     )
@@ -489,7 +504,31 @@ class Statement(models.Model):
         blank=True, help_text="English translation, for a quote given in another language."
     )
     source_url = models.URLField(
-        "Original source", max_length=500, blank=True, help_text="The original post or readout."
+        "Primary source",
+        max_length=500,
+        blank=True,
+        help_text="The original post, readout or transcript the article reports.",
+    )
+    primary_source_issuer = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_statements",
+        verbose_name="primary source issued by",
+        help_text="Who issued or posted the primary source, when it is not the speaker "
+        "(the Foreign Office's account posting about its minister).",
+    )
+    primary_text = models.TextField(
+        "primary source wording",
+        blank=True,
+        help_text="The primary source's own words, when you have them. Never reconstruct it.",
+    )
+    verification = models.CharField(
+        max_length=12,
+        choices=Verification.choices,
+        default=Verification.AS_REPORTED,
+        help_text="Whether the printed words were checked against the primary source.",
     )
     mentioned_actors = models.ManyToManyField(
         Actor, blank=True, related_name="mentioned_in_statements", verbose_name="about"
@@ -530,6 +569,14 @@ class Statement(models.Model):
             ),
             models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_empty"),
             models.CheckConstraint(
+                condition=Q(verification__in=["as_reported", "not_found"]) | ~Q(source_url=""),
+                name="statement_checked_has_source",
+                violation_error_message=(
+                    "Give the primary source's URL: a statement can only match or differ "
+                    "from a source the reader can open."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(passage_start__isnull=True, passage_end__isnull=True)
                 | Q(passage_start__isnull=False, passage_end__gte=F("passage_start")),
                 name="statement_passage_span",
@@ -563,6 +610,12 @@ class Statement(models.Model):
             models.Index(
                 fields=["channel"], condition=Q(is_public=True), name="statement_public_channel_idx"
             ),
+            # the attribution (verification) filter and facet,
+            models.Index(
+                fields=["verification"],
+                condition=Q(is_public=True),
+                name="statement_public_verif_idx",
+            ),
             # and the outlet facet and an article's statements.
             models.Index(
                 fields=["article"], condition=Q(is_public=True), name="statement_public_article_idx"
@@ -593,6 +646,14 @@ class Statement(models.Model):
         super().clean()
         if self.said_on is None and self.article_id:
             self.said_on = self.article.published_on
+        checked = (self.Verification.MATCHES, self.Verification.DIFFERS)
+        if self.verification in checked and not self.source_url:
+            raise ValidationError(
+                {
+                    "source_url": "Give the primary source's URL: a statement can only match "
+                    "or differ from a source the reader can open."
+                }
+            )
         if self.kind == self.Kind.QUOTE and self.article_id and self.text:
             if self.locate_passage() is None:
                 closest = quotes.closest_passage(self.article.body, self.text)

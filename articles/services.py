@@ -136,6 +136,7 @@ def demo_load() -> dict[str, int]:
             {"article": article, "speaker": actors[data["speaker"]], "text": data["text"]},
             {
                 "on_behalf_of": actors[data["on_behalf_of"]] if data["on_behalf_of"] else None,
+                "primary_source_issuer": actors[data["issuer"]] if data.get("issuer") else None,
                 "kind": data["kind"],
                 "channel": data["channel"],
                 "said_on": _date(data["said_on"]) or article.published_on,

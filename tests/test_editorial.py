@@ -194,6 +194,7 @@ def statement_add_data(article, speaker, text, kind="quote"):
         "kind": kind,
         "channel": "interview",
         "language": "en",
+        "verification": "as_reported",
         "status": DRAFT,
     }
 

@@ -155,13 +155,14 @@ class StatementInline(admin.StackedInline):
     model = Statement
     form = StatementInlineForm
     extra = 0
-    autocomplete_fields = ["speaker", "on_behalf_of", "mentioned_actors"]
+    autocomplete_fields = ["speaker", "on_behalf_of", "mentioned_actors", "primary_source_issuer"]
     fields = [
         ("speaker", "on_behalf_of"),
         "text",
         ("kind", "channel", "said_on", "language", "status"),
         "translation",
-        "source_url",
+        ("verification", "source_url", "primary_source_issuer"),
+        "primary_text",
         "mentioned_actors",
         "correction_note",
         "opened_version",
@@ -298,12 +299,29 @@ class StatementAdmin(
 ):
     form = StatementAdminForm
     inlines = [StatementEventInline]
-    list_display = ["short_text", "speaker", "kind", "channel", "said_on", "status", "article"]
-    list_filter = ["status", "kind", "channel", "language"]
+    list_display = [
+        "short_text",
+        "speaker",
+        "kind",
+        "channel",
+        "said_on",
+        "verification",
+        "status",
+        "article",
+    ]
+    list_filter = ["verification", "status", "kind", "channel", "language"]
+    # The filters show their counts: how many statements are still "as reported".
+    show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ["speaker", "article"]
     search_fields = ["text", "translation", "speaker__name", "article__title"]
     date_hierarchy = "said_on"
-    autocomplete_fields = ["article", "speaker", "on_behalf_of", "mentioned_actors"]
+    autocomplete_fields = [
+        "article",
+        "speaker",
+        "on_behalf_of",
+        "mentioned_actors",
+        "primary_source_issuer",
+    ]
     readonly_fields = ["created_at", "updated_at"]
     fields = [
         ("article", "opened_version"),
@@ -312,7 +330,8 @@ class StatementAdmin(
         "correction_note",
         ("kind", "channel", "said_on", "language", "status"),
         "translation",
-        "source_url",
+        ("verification", "source_url", "primary_source_issuer"),
+        "primary_text",
         "mentioned_actors",
         ("created_at", "updated_at"),
     ]

@@ -44,6 +44,9 @@ class StatementFilter(f.ListFilterSet):
     channel = f.choice_filter("channel", "Channel", Statement.Channel.choices, "channel")
     outlet = f.slug_filter("article__outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
     language = f.language_filter()
+    verification = f.choice_filter(
+        "verification", "Attribution", Statement.Verification.choices, "verification state"
+    )
     sort = f.sort_filter(SORTS)
 
     class Meta:
@@ -107,6 +110,11 @@ COLUMNS = {
         permalink("articles:detail", s.article.slug) + f"#statement-{s.pk}"
     ),
     "original_source_url": lambda s: s.source_url,
+    "verification": lambda s: s.verification,
+    "primary_source_issuer_slug": lambda s: (
+        s.primary_source_issuer.slug if s.primary_source_issuer_id else ""
+    ),
+    "primary_text": lambda s: s.primary_text,
 }
 
 
@@ -155,7 +163,10 @@ def citation(statement) -> Citation:
         container=article.outlet.name,
         language=statement.language,
         note=f"Reported in “{article.title},” {article.outlet.name}, "
-        f"{format_date(article.published_on)}, {article.url}",
+        f"{format_date(article.published_on)}, {article.url}. "
+        f"Attribution: {statement.get_verification_display().lower()}"
+        + (f"; primary source {statement.source_url}" if statement.source_url else "")
+        + ".",
     )
 
 
@@ -172,6 +183,9 @@ def schema_org(statement) -> dict:
         "creator": creator,
         "isBasedOn": articles.schema_org_of(statement.article),
         "citation": statement.source_url,
+        # Attribution as established: "As reported (not checked against a primary
+        # source)", "Matches the primary source", …
+        "creativeWorkStatus": statement.get_verification_display(),
     }
     if statement.translation:
         data["workTranslation"] = {"@type": "CreativeWork", "text": statement.translation}
@@ -207,6 +221,10 @@ RECORD = RecordType(
         ("Kinds", count_by("kind", "kind", choices=Statement.Kind.choices)),
         ("Channels", count_by("channel", "channel", choices=Statement.Channel.choices)),
         ("Outlets", count_by("article__outlet__slug", "outlet", "article__outlet__name")),
+        (
+            "Attribution",
+            count_by("verification", "verification", choices=Statement.Verification.choices),
+        ),
         ("Years", count_by_year("said_on")),
     ),
     columns=COLUMNS,
@@ -269,6 +287,9 @@ ARCHIVE = ArchiveSection(
         Date("said_on"),
         Value("translation"),
         Value("source_url"),
+        Ref("primary_source_issuer", "actors"),
+        Value("primary_text"),
+        Value("verification"),
         Nested(
             "events",
             fields=(

@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from .. import freshness
+from .. import freshness, wording
 from ..models import Article, Correction, Event, Outlet, Place, Statement
 from ..records import actors, articles, events, statements
 from . import timeline
@@ -64,6 +64,11 @@ def statement_detail(request, pk):
             "role": statement.speaker_role(),
             "located": statement.passage() is not None,
             "event_links": statement.public_event_links,
+            "comparison": (
+                wording.compare(statement.text, statement.primary_text)
+                if statement.primary_text
+                else None
+            ),
             "preview": preview,
         },
     )
