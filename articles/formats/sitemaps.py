@@ -1,6 +1,8 @@
-"""`/sitemap.xml`: an index of one sitemap per record type, public records only."""
+"""`/sitemap.xml`: an index of one sitemap per record type, public records only, and one
+of the pages that lead to them (the lists and the indexes)."""
 
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from ..records.base import RecordType
 from ..records.registry import RECORD_TYPES
@@ -21,6 +23,26 @@ class RecordSitemap(Sitemap):
         return getattr(obj, "updated_at", None)
 
 
+class PageSitemap(Sitemap):
+    """The lists and indexes a reader browses from: one entry per URL name, no query."""
+
+    def items(self):
+        return [
+            "articles:home",
+            "articles:statement_list",
+            "actors:list",
+            "articles:article_list",
+            "articles:event_list",
+            "articles:dates",
+            "articles:outlets",
+            "articles:places",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
 SITEMAPS = {
-    key: RecordSitemap(record) for key, record in RECORD_TYPES.items() if record.sitemap_fields
+    "pages": PageSitemap(),
+    **{key: RecordSitemap(record) for key, record in RECORD_TYPES.items() if record.sitemap_fields},
 }
