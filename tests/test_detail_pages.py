@@ -303,7 +303,7 @@ def test_actor_page_shows_facts_roles_sections_events_and_articles(client, demo)
     response = client.get("/actors/james-cleverly/")
     assert response.status_code == 200
     text = main_text(response)
-    assert "Person" in text and "GB" in text
+    assert "Person" in text and "United Kingdom" in text  # the country's name, not GB
     assert "Foreign Secretary, UK Foreign, Commonwealth & Development Office" in text
     assert "Home Secretary, UK Home Office" in text
     assert "@JamesCleverly" in text  # alias

@@ -95,7 +95,8 @@ def test_sitemap_lists_published_records_only(client, demo):
     assert "http://testserver/events/blinken-cleverly-call-2023-10-28/" in urls
     assert "http://testserver/places/mount-dov/" in urls
     assert "http://testserver/outlets/techballad/" in urls
-    assert sum("/statements/" in url for url in urls) == 7
+    assert sum("/statements/" in url for url in urls) == 8  # the list and the 7 public ones
+    assert "http://testserver/outlets/" in urls and "http://testserver/places/" in urls
     assert f"http://testserver/articles/{draft_article.slug}/" not in urls
     assert f"http://testserver/statements/{draft_statement.pk}/" not in urls
     assert "http://testserver/events/draft-event/" not in urls

@@ -8,6 +8,7 @@ from actors.models import Actor
 
 from ..links import path_for, permalink
 from ..models import Article, Outlet
+from ..names import language_name
 from . import actors
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
@@ -32,7 +33,7 @@ class ArticleFilter(f.ListFilterSet):
         "mentioned_actors", "Actor (mentioned or speaking)", method="filter_actor"
     )
     outlet = f.slug_filter("outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
-    language = f.language_filter()
+    language = f.language_filter(public())
     sort = f.sort_filter(SORTS)
 
     class Meta:
@@ -148,7 +149,7 @@ RECORD = RecordType(
     filterset=ArticleFilter,
     facets=(
         ("Outlets", count_by("outlet__slug", "outlet", "outlet__name")),
-        ("Languages", count_by("language", "language")),
+        ("Languages", count_by("language", "language", display=language_name)),
         ("Years", count_by_year("published_on")),
     ),
     columns=COLUMNS,
