@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.admin.suggestions import event_link_suggestions
@@ -401,3 +403,36 @@ def test_accepting_needs_the_right_to_add_links(client, django_user_model):
     )
     assert response.status_code == 403
     assert not StatementEvent.objects.exists()
+
+
+def test_the_article_page_reads_its_statements_events_in_a_fixed_number_of_queries(
+    editor_client,
+):
+    """The links and their events come with the statements (one prefetch), and a row's
+    event is shown without a query per row. The statement fields' own actor searches
+    (speaker, on behalf of, about) still cost queries per statement, as before."""
+    article = ArticleFactory(status=DRAFT)
+    url = article_url(article)
+
+    def link_queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.get(url)
+        assert response.status_code == 200
+        sqls = [q["sql"] for q in queries.captured_queries]
+        # The rows: one prefetch of the links with their events (the suggestions find no
+        # event for these statements and read no links).
+        return (
+            sum('FROM "articles_statementevent"' in sql for sql in sqls),
+            sum(sql.startswith('SELECT "articles_event"') for sql in sqls),
+        )
+
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            statement = StatementFactory(article=article, status=DRAFT)
+            for stance in ["claims", "denies"]:
+                StatementEvent.objects.create(
+                    statement=statement, event=EventFactory(), stance=stance
+                )
+        counts.append(link_queries())
+    assert counts[0] == counts[1] == (1, 0)

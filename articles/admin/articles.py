@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -194,6 +194,16 @@ class StatementInline(admin.StackedInline):
         # Without the rights on links, an editor sees a statement's events, read only.
         formset.form.may_edit_events = request.user.has_perms(EVENT_LINK_PERMISSIONS)
         return formset
+
+    def get_queryset(self, request):
+        # Each statement's event rows, with their events, in one query for the page.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("event_links", queryset=StatementEvent.objects.select_related("event"))
+            )
+        )
 
 
 @admin.register(Article)

@@ -173,6 +173,24 @@ class StatementAdminForm(VersionedForm, CorrectionNoteForm):
     public_lookup = {"status": PUBLISHED, "article__status": PUBLISHED}
 
 
+class EventSearch(AutocompleteSelect):
+    """The admin's event search; a row's saved event is shown without a query per row."""
+
+    known: dict[str, str] = {}
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in ("", "None")}
+        if not selected or not selected <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        options = [
+            self.create_option(name, pk, self.known[pk], True, index)
+            for index, pk in enumerate(sorted(selected))
+        ]
+        if not self.is_required and not self.allow_multiple_selected:
+            options.insert(0, self.create_option(name, "", "", False, 0))
+        return [(None, options, 0)]
+
+
 class StatementEventForm(forms.ModelForm):
     """One account a statement gives of an event: the event, the stance, a figure.
 
@@ -195,6 +213,14 @@ class StatementEventForm(forms.ModelForm):
             "claimed_figure_max": forms.NumberInput(attrs={"class": "vIntegerField", "min": 0}),
             "note": forms.TextInput(attrs={"size": 20, "dir": "auto"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = self.fields["event"].widget
+        event = self.instance.event if self.instance.event_id else None
+        if isinstance(widget, EventSearch) and event is not None:
+            # The row's event came with it (select_related): its title is known.
+            widget.known = {str(event.pk): str(event)}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -227,6 +253,14 @@ class StatementEventForm(forms.ModelForm):
 
 
 class BaseStatementEventFormSet(BaseInlineFormSet):
+    def get_queryset(self):
+        # The statements of the article's page come with their links (StatementInline's
+        # queryset prefetches them, with their events): no query per statement.
+        prefetched = getattr(self.instance, "_prefetched_objects_cache", {})
+        if self.instance.pk is not None and "event_links" in prefetched:
+            return prefetched["event_links"]
+        return super().get_queryset()
+
     def get_unique_error_message(self, unique_check):
         return (
             "Two rows give the same event with the same stance and the same kind of figure: "
@@ -250,7 +284,7 @@ class BaseStatementEventFormSet(BaseInlineFormSet):
 def _event_link_field(db_field, **kwargs):
     if db_field.name == "event":
         # The event search of the admin (EventAdmin.search_fields), as on the statement page.
-        kwargs["widget"] = AutocompleteSelect(db_field, admin.site)
+        kwargs["widget"] = EventSearch(db_field, admin.site)
     return db_field.formfield(**kwargs)
 
 

@@ -178,7 +178,7 @@ def event_link_suggestions(article: Article) -> list[EventLinkSuggestion]:
     statement about its own strike claims it), otherwise "describes"; the editor can
     change it before accepting. Drafts are included: this is for editors. An event
     already linked to the statement, whatever the stance, is not proposed again.
-    Four queries, whatever the number of statements and events.
+    Five queries, whatever the number of statements and events.
     """
     statements = list(article.statements.select_related("speaker").order_by("pk"))
     if not statements:
