@@ -436,3 +436,28 @@ def test_the_article_page_reads_its_statements_events_in_a_fixed_number_of_queri
                 )
         counts.append(link_queries())
     assert counts[0] == counts[1] == (1, 0)
+
+
+def test_the_statements_own_page_puts_the_figure_errors_on_their_fields_too(editor_client):
+    statement = StatementFactory(status=DRAFT)
+    url = reverse("admin:articles_statement_change", args=[statement.pk])
+    data = admin_form_data(editor_client.get(url))
+    data.update(
+        {
+            "event_links-0-event": EventFactory().pk,
+            "event_links-0-stance": "claims",
+            "event_links-0-figure_kind": "injured",
+            "event_links-0-claimed_figure": "9",
+            "event_links-0-claimed_figure_max": "3",
+        }
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
+    assert list(errors) == ["claimed_figure_max"]
+    assert not StatementEvent.objects.exists()
+    data["event_links-0-claimed_figure_max"] = "12"
+    assert editor_client.post(url, data).status_code == 302
+    assert StatementEvent.objects.get().claimed_figure_max == 12
+    statement.refresh_from_db()
+    assert statement.version == 2
