@@ -243,6 +243,26 @@ def article_mention_add(*, article: Article, actor: Actor) -> bool:
     return True
 
 
+@transaction.atomic
+def statement_event_link(
+    *, statement: Statement, event: Event, stance: str = StatementEvent.Stance.DESCRIBES
+) -> bool:
+    """Link `statement` to `event` with `stance` and no figure; False when it already was.
+
+    Bumps the statement's version, as an edit of its events on its own page does: an
+    editor who has the statement open elsewhere then gets a conflict rather than saving
+    their older list of events over this one. The link is recorded in its history.
+    """
+    if StatementEvent.objects.filter(
+        statement=statement, event=event, stance=stance, figure_kind=""
+    ).exists():
+        return False
+    _save(StatementEvent(statement=statement, event=event, stance=stance))
+    Statement.objects.filter(pk=statement.pk).update(version=F("version") + 1)
+    statement.refresh_from_db(fields=["version"])
+    return True
+
+
 @dataclass(frozen=True)
 class QuoteMismatch:
     statement: Statement
