@@ -1,15 +1,23 @@
 """Statements: who said what, where. Everything the pages and formats know about them."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from actors.models import Actor
 
 from ..dates import format_date
 from ..links import path_for, permalink
-from ..models import Event, Outlet, Statement, StatementEvent, public_event_links_prefetch
+from ..models import (
+    Event,
+    Outlet,
+    PublicationStatus,
+    Statement,
+    StatementEvent,
+    account_event_ids,
+    public_event_links_prefetch,
+)
 from . import actors, articles
 from . import filtering as f
-from .base import Citation, FeedEntry, RecordType, iso, midnight, shorten, slugs
+from .base import Citation, FacetRows, FeedEntry, RecordType, iso, midnight, shorten, slugs
 from .facets import count_by, count_by_year
 from .interchange_fields import (
     CORRECTIONS,
@@ -44,6 +52,21 @@ class StatementFilter(f.ListFilterSet):
     channel = f.choice_filter("channel", "Channel", Statement.Channel.choices, "channel")
     outlet = f.slug_filter("article__outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
     language = f.language_filter()
+    event = f.slug_input_filter(
+        "events",
+        "Event",
+        Event.objects.published(),
+        "public event",
+        method="filter_account",
+        help_text="The event’s slug, as in its address: /events/<slug>/.",
+    )
+    stance = f.choice_filter(
+        "event_links__stance",
+        "Stance",
+        StatementEvent.Stance.choices,
+        "stance",
+        method="filter_account",
+    )
     sort = f.sort_filter(SORTS)
 
     class Meta:
@@ -53,6 +76,31 @@ class StatementFilter(f.ListFilterSet):
 
     def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
         return queryset.involving(value)
+
+    def filter_account(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """`event` and `stance` narrow by the same link: `?event=x&stance=denies` lists
+        what denies x, not what denies something and is about x."""
+        chosen = self.form.cleaned_data
+        if name == "event_links__stance" and chosen.get("event"):
+            return queryset  # applied with the event
+        return queryset.giving_account(event=chosen.get("event"), stance=chosen.get("stance"))
+
+
+def count_stances(queryset: QuerySet) -> FacetRows:
+    """Statements per stance of their links to public events: statements, not links,
+    counted once each (one GROUP BY query). When the list is narrowed to an event, the
+    stances are those taken on that event."""
+    links = StatementEvent.objects.filter(
+        statement__in=queryset.order_by().prefetch_related(None).values("pk"),
+        event__status=PublicationStatus.PUBLISHED,
+    )
+    if events := account_event_ids(queryset):
+        links = links.filter(event__in=events)
+    rows = links.values("stance").annotate(n=Count("statement", distinct=True)).order_by()
+    labels = dict(StatementEvent.Stance.choices)
+    order = list(labels)
+    found = sorted(rows, key=lambda row: (-row["n"], order.index(row["stance"])))
+    return [(labels[row["stance"]], {"stance": row["stance"]}, row["n"]) for row in found]
 
 
 def public_event_links(statement) -> list[StatementEvent]:
@@ -205,6 +253,7 @@ RECORD = RecordType(
     facets=(
         ("Speakers", count_by("speaker__slug", "speaker", "speaker__name")),
         ("Kinds", count_by("kind", "kind", choices=Statement.Kind.choices)),
+        ("Stances", count_stances),
         ("Channels", count_by("channel", "channel", choices=Statement.Channel.choices)),
         ("Outlets", count_by("article__outlet__slug", "outlet", "article__outlet__name")),
         ("Years", count_by_year("said_on")),
