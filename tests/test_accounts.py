@@ -297,6 +297,33 @@ def test_a_spokesperson_statement_counts_for_the_organisation_too(client, strike
     assert "Confirms" in text(client.get(person.get_absolute_url()))
 
 
+# -- JSON-LD ------------------------------------------------------------------------------------
+
+
+def json_ld(response) -> dict:
+    [script] = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
+    )
+    return json.loads(script)
+
+
+def test_a_claim_or_denial_is_a_schema_org_claim_appearing_in_the_article(client, strike):
+    data = json_ld(client.get(strike["denial"].get_absolute_url()))
+    assert data["@type"] == "Quotation"
+    [claim] = data["exampleOfWork"]  # the draft event's link is no claim of the public's
+    assert claim["@type"] == "Claim"
+    assert claim["name"] == "Denies: Air strike on the Al-Nur camp"
+    assert claim["description"] == "Figure given: 40–50 killed."
+    assert claim["appearance"]["@type"] == "NewsArticle"
+    assert claim["appearance"]["url"] == strike["denial"].article.url
+    assert claim["about"]["@type"] == "Event"
+    assert claim["author"]["name"] == "Southland Ministry of Health"
+    # A condemnation is no claim of fact.
+    said = StatementFactory(kind="paraphrase", text="We condemn it.")
+    link(said, strike["event"], "condemns")
+    assert "exampleOfWork" not in json_ld(client.get(said.get_absolute_url()))
+
+
 # -- Query counts ---------------------------------------------------------------------------------
 
 

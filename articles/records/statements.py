@@ -223,13 +223,48 @@ def schema_org(statement) -> dict:
     }
     if statement.translation:
         data["workTranslation"] = {"@type": "CreativeWork", "text": statement.translation}
-    events = {link.event.pk: link.event for link in public_event_links(statement)}
+    links = public_event_links(statement)
+    events = {link.event.pk: link.event for link in links}
     if events:
-        data["about"] = [
-            {"@type": "Event", "name": event.title, "url": permalink("articles:event", event.slug)}
-            for event in events.values()
-        ]
+        data["about"] = [_event_of(event) for event in events.values()]
+    claims = [_claim(statement, link, creator) for link in links if link.stance in CLAIM_STANCES]
+    if claims:
+        data["exampleOfWork"] = claims
     return data
+
+
+# The stances that assert or deny a fact: each such link is also a schema.org Claim.
+CLAIM_STANCES = (
+    StatementEvent.Stance.CLAIMS,
+    StatementEvent.Stance.DENIES,
+    StatementEvent.Stance.CONFIRMS,
+)
+
+
+def _event_of(event) -> dict:
+    return {"@type": "Event", "name": event.title, "url": permalink("articles:event", event.slug)}
+
+
+def _claim(statement, link: StatementEvent, creator: dict) -> dict:
+    """A statement's claim, denial or confirmation about an event, as a schema.org Claim
+    of which the quotation is an example (`exampleOfWork`, whose inverse `workExample`
+    `appearance` refines): it appears in the source article, and first appeared in the
+    original statement when the archive has its URL. The stance and the figure claimed
+    are in its name and description, which is all schema.org has for them."""
+    stance = link.get_stance_display()
+    return {
+        "@type": "Claim",
+        "name": f"{stance}: {link.event.title}",
+        "description": f"Figure given: {link.figure}." if link.figure else "",
+        "text": statement.text,
+        "author": creator,
+        "dateCreated": iso(statement.said_on),
+        "about": _event_of(link.event),
+        "appearance": articles.schema_org_of(statement.article),
+        "firstAppearance": (
+            {"@type": "CreativeWork", "url": statement.source_url} if statement.source_url else None
+        ),
+    }
 
 
 def open_graph(statement) -> list[tuple[str, str | None]]:
