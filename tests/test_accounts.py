@@ -68,7 +68,8 @@ def link(statement, event, stance, kind="", low=None, high=None, note=""):
 def strike(db):
     """Opposing accounts of one air strike: an army claims it killed 12 militants, a health
     ministry denies it and reports 40 to 50 civilians killed. And what must stay out: a
-    draft statement about it, and a public statement's link to a draft event."""
+    draft statement about it, a statement of a draft article, and a public statement's
+    link to a draft event."""
     event = EventFactory(
         title="Air strike on the Al-Nur camp",
         slug="strike-al-nur",
@@ -103,6 +104,13 @@ def strike(db):
         article=article, speaker=ministry, kind="paraphrase", text="A draft.", status=DRAFT
     )
     link(hidden, event, "condemns", "injured", 999)
+    unpublished = StatementFactory(
+        article=ArticleFactory(status=DRAFT),
+        speaker=ministry,
+        kind="paraphrase",
+        text="From a draft article.",
+    )
+    link(unpublished, event, "confirms", "hostages", 777)
     draft_event = EventFactory(title="Secret raid", slug="secret-raid", status=DRAFT)
     link(denial, draft_event, "justifies")
     return {"event": event, "claim": claim, "denial": denial, "army": army, "ministry": ministry}
@@ -137,6 +145,7 @@ def test_opposing_accounts_stand_side_by_side_under_their_stances(client, strike
     for statement in (strike["claim"], strike["denial"]):
         assert f'href="{statement.article.get_absolute_url()}#statement-{statement.pk}"' in content
     assert "A draft." not in page and "999" not in page and "Secret raid" not in page
+    assert "From a draft article." not in page and "777" not in page and "Confirms" not in page
     assert [(stance, n) for stance, _label, n in accounts.stance_counts] == [
         ("claims", 1),
         ("denies", 1),
@@ -149,7 +158,7 @@ def test_the_figures_table_lists_each_claim_and_never_adds_them_up(client, strik
     assert "Northland Defence Forces Northland Claims Killed 12 2 Nov 2023" in table
     assert "Southland Ministry of Health SL Denies Killed 40–50 3 Nov 2023" in table
     assert "competing figures are never added up" in text(response)
-    for total in ("52", "62", "999"):
+    for total in ("52", "62", "999", "777"):
         assert total not in table
     assert len(response.context["accounts"].figures) == 2
 
@@ -207,6 +216,7 @@ def test_event_and_stance_filter_the_statement_list(client, strike):
     # The denial justifies a draft event: that link is not public, so it finds nothing.
     assert listed(stance="justifies") == set()
     assert listed(event="strike-al-nur", stance="condemns") == set()  # only the draft does
+    assert listed(event="strike-al-nur", stance="confirms") == set()  # a draft article's
 
 
 def test_event_and_stance_apply_to_the_same_link(client, strike):
@@ -226,7 +236,8 @@ def test_the_stances_facet_counts_statements_not_links_and_leaves_drafts_out(cli
     link(strike["claim"], EventFactory(), "claims")  # and a third, about another event
     response = client.get(STATEMENTS)
     assert stances_facet(response) == [("Claims", 1), ("Denies", 1)]
-    assert "Justifies" not in [label for label, _n in stances_facet(response)]
+    labels = [label for label, _n in stances_facet(response)]
+    assert "Justifies" not in labels and "Condemns" not in labels and "Confirms" not in labels
     assert f"{STATEMENTS}?stance=denies" in unescape(response.content.decode())
     # It respects the other filters.
     response = client.get(STATEMENTS, {"speaker": "southland-health"})
@@ -283,6 +294,7 @@ def test_the_actor_page_shows_its_stance_on_each_event(client, strike):
     assert "Air strike on the Al-Nur camp" in page and "Denies 40–50 killed" in page
     assert "Border clash" in page and "Condemns" in page
     assert "Secret raid" not in page and "999" not in page and "A draft." not in page
+    assert "777" not in page and "From a draft article." not in page
     army = text(client.get(strike["army"].get_absolute_url()))
     assert "Claims 12 killed" in army
 
