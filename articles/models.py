@@ -4,7 +4,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -387,6 +387,25 @@ class StatementQuerySet(models.QuerySet):
             links = links.filter(stance=stance)
         return self.filter(pk__in=links.values("statement_id"))
 
+    def giving_account(self, *, event=None, stance=None):
+        """Statements with a link to a public event (to `event`, with `stance`, when given;
+        each may be one value or several): the `event` and `stance` filters of the list,
+        applied to the same link, so that `?event=x&stance=denies` is what denies x.
+
+        The chosen event stays on the query as the alias `account_event`, so that the
+        list's stance counts count the accounts of that event (`account_event_ids`).
+        """
+        events = _several(event)
+        links = StatementEvent.objects.public()
+        if events:
+            links = links.filter(event__in=events)
+        if stances := _several(stance):
+            links = links.filter(stance__in=stances)
+        rows = self.filter(pk__in=links.values("statement_id"))
+        if events:
+            rows = rows.alias(account_event=Value(",".join(str(e.pk) for e in events)))
+        return rows
+
     def locate_passages(self, article: Article) -> int:
         """Store where each of these statements of `article` sits in its body.
 
@@ -444,6 +463,19 @@ EXPORT_UNREAD = (
     "on_behalf_of__description",
     "primary_source_issuer__description",
 )
+
+
+def _several(value) -> list:
+    """One value or several, as a list: None and "" are none."""
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
+def account_event_ids(statements: models.QuerySet) -> list[int]:
+    """The events a list of statements was narrowed to by `giving_account(event=…)`."""
+    alias = statements.query.annotations.get("account_event")
+    return [int(pk) for pk in alias.value.split(",")] if alias is not None else []
 
 
 def public_event_links_prefetch(to_attr: str) -> Prefetch:
@@ -875,6 +907,24 @@ class EventParticipant(models.Model):
         return f"{self.actor} ({self.get_role_display()}) in {self.event}"
 
 
+class StatementEventQuerySet(models.QuerySet):
+    def public(self):
+        """The accounts the public sees: of a public statement, about a public event."""
+        return self.filter(statement__is_public=True, event__status=PublicationStatus.PUBLISHED)
+
+    def with_figure(self):
+        return self.exclude(claimed_figure=None)
+
+    def for_accounts(self):
+        """What an account shows: the statement as a card does, and the event."""
+        return self.select_related(
+            "event",
+            "statement__speaker",
+            "statement__on_behalf_of",
+            "statement__article__outlet",
+        ).prefetch_related(speaker_roles_prefetch("statement__speaker"))
+
+
 class StatementEvent(models.Model):
     """A statement's account of an event: its stance, and the figure it claims, if any.
 
@@ -916,6 +966,7 @@ class StatementEvent(models.Model):
     note = models.CharField(max_length=500, blank=True)
 
     history = HistoricalRecords()
+    objects = StatementEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "stance", "statement"]
@@ -949,6 +1000,23 @@ class StatementEvent(models.Model):
 
     def __str__(self):
         return f"{self.statement} {self.get_stance_display().lower()} {self.event}"
+
+    @property
+    def figure_range(self) -> str:
+        """The number claimed: "12", "40–50" for a range; "" for none."""
+        if self.claimed_figure is None:
+            return ""
+        number = f"{self.claimed_figure:,}"
+        if self.claimed_figure_max is not None and self.claimed_figure_max != self.claimed_figure:
+            number += f"–{self.claimed_figure_max:,}"
+        return number
+
+    @property
+    def figure(self) -> str:
+        """The claimed figure as it reads: "12 killed", "40–50 killed"; "" for none."""
+        if self.claimed_figure is None:
+            return ""
+        return f"{self.figure_range} {self.get_figure_kind_display().lower()}"
 
 
 class CorrectionQuerySet(models.QuerySet):

@@ -661,20 +661,20 @@ def make_statements(count: int) -> None:
 def test_statement_list_query_count_does_not_grow(client, django_assert_max_num_queries, rows):
     make_statements(rows)
     # 1 count, 2 the page of statements (speaker, on_behalf_of, article, outlet joined),
-    # 3 the speakers' roles with organisations (prefetch), 4-9 the facets (speakers,
-    # kinds, channels, outlets, attribution, years), 10 the speaker check (by slug, name
-    # or alias), 11-12 the options of the outlet and language selects. The actor fields
-    # are text fields with suggestions: no options to read.
+    # 3 the speakers' roles with organisations (prefetch), 4-10 the facets (speakers,
+    # kinds, stances, channels, outlets, attribution, years), 11 the speaker check (by
+    # slug, name or alias), 12-13 the options of the outlet and language selects. The
+    # actor and event fields are text fields: no options to read.
     slug = Statement.objects.first().speaker.slug
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(STATEMENTS, {"speaker": slug})
     assert response.status_code == 200
-    with django_assert_max_num_queries(11):  # no filter: no check
+    with django_assert_max_num_queries(12):  # no filter: no check
         response = client.get(STATEMENTS)
     assert len(listed(response)) == min(rows, 25)
     # Several speakers: one check each (at most MAX_VALUES), the rest as above.
     several = [s.speaker.slug for s in Statement.objects.all()[:3]]
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(STATEMENTS, {"speaker": several})
     assert len(listed(response)) == min(rows, 3)
 

@@ -2,8 +2,8 @@
 
 Parameter names are shared across lists where they mean the same (DESIGN.md): `q`,
 `date_from`, `date_to`, `actor`, `speaker`, `kind`, `channel`, `outlet`, `place`,
-`language`, `sort`. Every filter names its field and lookup; the ones that need more
-than one lookup go through `method=`. Error messages are written for readers, because
+`language`, `event`, `stance`, `sort`. Every filter names its field and lookup; the ones
+that need more than one lookup go through `method=`. Error messages are written for readers, because
 the list pages show them as they are.
 
 Every filter that names a thing (an actor, a kind, an outlet, a place, a language, a
@@ -398,6 +398,24 @@ def slug_filter(field_name: str, label: str, queryset: QuerySet, noun: str, **kw
     )
 
 
+def slug_input_filter(
+    field_name: str, label: str, queryset: QuerySet, noun: str, **kwargs
+) -> SlugChoiceFilter:
+    """A row by slug, typed or carried by a link, looked up in `queryset`: for types with
+    too many rows to offer in a select (events). A slug outside `queryset` (a draft) is
+    refused like one that does not exist."""
+    return SlugChoiceFilter(
+        field_name=field_name,
+        label=label,
+        queryset=queryset,
+        lookup_queryset=queryset,
+        to_field_name="slug",
+        widget=forms.TextInput(attrs={"dir": "auto", "spellcheck": "false"}),
+        error_messages={"invalid_choice": f"No {noun} with the slug “%(value)s”."},
+        **kwargs,
+    )
+
+
 class ActorInput(forms.TextInput):
     """A text field for an actor, with suggestions as the reader types.
 
@@ -450,7 +468,7 @@ def actor_filter(field_name: str, label: str, **kwargs) -> AnyOf:
     return AnyOf(ActorFilter(field_name=field_name, lookup_expr="exact", label=label, **kwargs))
 
 
-def choice_filter(field_name: str, label: str, choices, noun: str) -> AnyOf:
+def choice_filter(field_name: str, label: str, choices, noun: str, **kwargs) -> AnyOf:
     values = ", ".join(value for value, _ in choices)
     return AnyOf(
         django_filters.ChoiceFilter(
@@ -462,6 +480,7 @@ def choice_filter(field_name: str, label: str, choices, noun: str) -> AnyOf:
             error_messages={
                 "invalid_choice": f"“%(value)s” is not a {noun}. Choose one of: {values}."
             },
+            **kwargs,
         )
     )
 

@@ -1,15 +1,23 @@
 """Statements: who said what, where. Everything the pages and formats know about them."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from actors.models import Actor
 
 from ..dates import format_date
 from ..links import path_for, permalink
-from ..models import Event, Outlet, Statement, StatementEvent, public_event_links_prefetch
+from ..models import (
+    Event,
+    Outlet,
+    PublicationStatus,
+    Statement,
+    StatementEvent,
+    account_event_ids,
+    public_event_links_prefetch,
+)
 from . import actors, articles
 from . import filtering as f
-from .base import Citation, FeedEntry, RecordType, iso, midnight, shorten, slugs
+from .base import Citation, FacetRows, FeedEntry, RecordType, iso, midnight, shorten, slugs
 from .facets import count_by, count_by_year
 from .interchange_fields import (
     CORRECTIONS,
@@ -47,6 +55,21 @@ class StatementFilter(f.ListFilterSet):
     verification = f.choice_filter(
         "verification", "Attribution", Statement.Verification.choices, "verification state"
     )
+    event = f.slug_input_filter(
+        "events",
+        "Event",
+        Event.objects.published(),
+        "public event",
+        method="filter_account",
+        help_text="The event’s slug, as in its address: /events/<slug>/.",
+    )
+    stance = f.choice_filter(
+        "event_links__stance",
+        "Stance",
+        StatementEvent.Stance.choices,
+        "stance",
+        method="filter_account",
+    )
     sort = f.sort_filter(SORTS)
 
     class Meta:
@@ -56,6 +79,31 @@ class StatementFilter(f.ListFilterSet):
 
     def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
         return queryset.involving(value)
+
+    def filter_account(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """`event` and `stance` narrow by the same link: `?event=x&stance=denies` lists
+        what denies x, not what denies something and is about x."""
+        chosen = self.form.cleaned_data
+        if name == "event_links__stance" and chosen.get("event"):
+            return queryset  # applied with the event
+        return queryset.giving_account(event=chosen.get("event"), stance=chosen.get("stance"))
+
+
+def count_stances(queryset: QuerySet) -> FacetRows:
+    """Statements per stance of their links to public events: statements, not links,
+    counted once each (one GROUP BY query). When the list is narrowed to an event, the
+    stances are those taken on that event."""
+    links = StatementEvent.objects.filter(
+        statement__in=queryset.order_by().prefetch_related(None).values("pk"),
+        event__status=PublicationStatus.PUBLISHED,
+    )
+    if events := account_event_ids(queryset):
+        links = links.filter(event__in=events)
+    rows = links.values("stance").annotate(n=Count("statement", distinct=True)).order_by()
+    labels = dict(StatementEvent.Stance.choices)
+    order = list(labels)
+    found = sorted(rows, key=lambda row: (-row["n"], order.index(row["stance"])))
+    return [(labels[row["stance"]], {"stance": row["stance"]}, row["n"]) for row in found]
 
 
 def public_event_links(statement) -> list[StatementEvent]:
@@ -189,13 +237,48 @@ def schema_org(statement) -> dict:
     }
     if statement.translation:
         data["workTranslation"] = {"@type": "CreativeWork", "text": statement.translation}
-    events = {link.event.pk: link.event for link in public_event_links(statement)}
+    links = public_event_links(statement)
+    events = {link.event.pk: link.event for link in links}
     if events:
-        data["about"] = [
-            {"@type": "Event", "name": event.title, "url": permalink("articles:event", event.slug)}
-            for event in events.values()
-        ]
+        data["about"] = [_event_of(event) for event in events.values()]
+    claims = [_claim(statement, link, creator) for link in links if link.stance in CLAIM_STANCES]
+    if claims:
+        data["exampleOfWork"] = claims
     return data
+
+
+# The stances that assert or deny a fact: each such link is also a schema.org Claim.
+CLAIM_STANCES = (
+    StatementEvent.Stance.CLAIMS,
+    StatementEvent.Stance.DENIES,
+    StatementEvent.Stance.CONFIRMS,
+)
+
+
+def _event_of(event) -> dict:
+    return {"@type": "Event", "name": event.title, "url": permalink("articles:event", event.slug)}
+
+
+def _claim(statement, link: StatementEvent, creator: dict) -> dict:
+    """A statement's claim, denial or confirmation about an event, as a schema.org Claim
+    of which the quotation is an example (`exampleOfWork`, whose inverse `workExample`
+    `appearance` refines): it appears in the source article, and first appeared in the
+    original statement when the archive has its URL. The stance and the figure claimed
+    are in its name and description, which is all schema.org has for them."""
+    stance = link.get_stance_display()
+    return {
+        "@type": "Claim",
+        "name": f"{stance}: {link.event.title}",
+        "description": f"Figure given: {link.figure}." if link.figure else "",
+        "text": statement.text,
+        "author": creator,
+        "dateCreated": iso(statement.said_on),
+        "about": _event_of(link.event),
+        "appearance": articles.schema_org_of(statement.article),
+        "firstAppearance": (
+            {"@type": "CreativeWork", "url": statement.source_url} if statement.source_url else None
+        ),
+    }
 
 
 def open_graph(statement) -> list[tuple[str, str | None]]:
@@ -219,6 +302,7 @@ RECORD = RecordType(
     facets=(
         ("Speakers", count_by("speaker__slug", "speaker", "speaker__name")),
         ("Kinds", count_by("kind", "kind", choices=Statement.Kind.choices)),
+        ("Stances", count_stances),
         ("Channels", count_by("channel", "channel", choices=Statement.Channel.choices)),
         ("Outlets", count_by("article__outlet__slug", "outlet", "article__outlet__name")),
         (

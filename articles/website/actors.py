@@ -12,7 +12,7 @@ from ..models import EventParticipant
 from ..records import articles as article_records
 from ..records import events as event_records
 from ..records import statements as statement_records
-from . import timeline
+from . import accounts, timeline
 from .citing import offers_ris
 from .forms import ActorStatementsForm
 
@@ -111,6 +111,7 @@ def actor_detail(request, slug):
         .order_by("-event__start_date", "event__title")[: RELATED_SIZE + 1]
     )
     articles = list(article_records.public().mentioning(actor).for_listing()[: RELATED_SIZE + 1])
+    event_stances, more_event_stances = accounts.actor_accounts(actor)
 
     # Timeline: the actor's latest statements and events, and every role change.
     entries = timeline.merge(
@@ -166,6 +167,8 @@ def actor_detail(request, slug):
             "more_events": len(participations) > RELATED_SIZE,
             "articles": articles[:RELATED_SIZE],
             "more_articles": len(articles) > RELATED_SIZE,
+            "event_stances": event_stances,
+            "more_event_stances": more_event_stances,
             "timeline": entries,
             "months": months,
             "chart": chart,

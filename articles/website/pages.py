@@ -6,12 +6,11 @@ from django.shortcuts import get_object_or_404, render
 from .. import freshness, wording
 from ..models import Article, Correction, Event, Outlet, Place, Statement
 from ..records import actors, articles, events, statements
-from . import timeline
+from . import accounts, timeline
 from .citing import offers_ris
 from .highlight import highlight_body
 
 HOME_SIZE = 10
-EVENT_STATEMENTS_SIZE = 50
 
 
 def _get_for_reader(request, queryset, **lookup):
@@ -108,7 +107,6 @@ def event_detail(request, slug):
     for participation in event.participations.all():
         groups.setdefault(participation.get_role_display(), []).append(participation.actor)
     reports = event.articles.published().for_listing().order_by("-published_on", "title")
-    about = list(statements.public().about_event(event).for_listing()[: EVENT_STATEMENTS_SIZE + 1])
     return render(
         request,
         "articles/event_detail.html",
@@ -118,8 +116,7 @@ def event_detail(request, slug):
             "cameo": Event.CAMEO_CODES.get(event.kind),
             "participant_groups": sorted(groups.items(), key=_role_order),
             "articles": reports,
-            "statements": about[:EVENT_STATEMENTS_SIZE],
-            "more_statements": len(about) > EVENT_STATEMENTS_SIZE,
+            "accounts": accounts.event_accounts(event),
             "preview": preview,
         },
     )
