@@ -234,6 +234,7 @@ def test_a_new_statement_gets_its_events_when_added_on_the_article_page(editor_c
             f"{new}-said_on": "2023-10-30",
             f"{new}-language": "en",
             f"{new}-status": DRAFT,
+            f"{new}-verification": "as_reported",
             f"{new}-events-TOTAL_FORMS": 1,
             f"{new}-events-INITIAL_FORMS": 0,
             f"{new}-events-0-event": event.pk,
