@@ -125,9 +125,11 @@ def bad_request(message: str) -> HttpResponse:
 
 
 def export_response(
-    request: HttpRequest, queryset: QuerySet, *, record: RecordType
+    request: HttpRequest, queryset: QuerySet, *, record: RecordType, title: str = ""
 ) -> HttpResponse | None:
-    """The rows as CSV, JSON or Atom when `?format=` asks for it; None for the HTML page."""
+    """The rows as CSV, JSON or Atom when `?format=` asks for it; None for the HTML page.
+
+    `title` names the rows in the feed ("Statements of October 2023")."""
     fmt = requested_format(request)
     if not fmt:
         return None
@@ -139,7 +141,7 @@ def export_response(
     if fmt == "csv" and bom not in ("0", "1"):
         return bad_request(f"bom={bom[:20]!r}: use bom=1 (the default) or bom=0.")
     if fmt == "atom":
-        return atom.list_feed_response(request, queryset, record=record)
+        return atom.list_feed_response(request, queryset, record=record, title=title)
     bound = settings.EXPORT_MAX_ROWS
     if count_up_to(queryset, bound + 1) > bound:
         return _too_large(request, queryset, record=record, bound=bound)
