@@ -396,6 +396,11 @@ class StatementQuerySet(models.QuerySet):
     def by_speaker(self, actor: Actor):
         return self.filter(speaker=actor)
 
+    def in_article(self, article: "Article"):
+        """The statements of one source article, in reading order (where the text sits in
+        its body; those not found there last)."""
+        return self.filter(article=article).order_by(F("passage_start").asc(nulls_last=True), "pk")
+
     def about(self, actor: Actor):
         return self.filter(mentioned_actors=actor)
 

@@ -107,6 +107,7 @@ PAGES = [
     ("/outlets/gazette/", "article"),
     ("/places/region/", "event"),
     ("/events/talks/", "statement"),
+    ("/articles/report/", "statement"),
     ("/actors/envoy/", "statement"),
     ("/actors/envoy/?section=by", "statement"),
     ("/actors/minister/?section=about", "statement"),
@@ -182,14 +183,21 @@ def test_bad_export_parameters_answer_400_with_a_reason(client, archive, url, me
     assert message in response.content.decode()
 
 
-def test_a_draft_event_has_no_export_even_for_staff(staff_client, archive):
-    assert staff_client.get("/events/secret-talks/").status_code == 200  # the preview
-    for fmt in ("csv", "json", "atom"):
-        assert staff_client.get(f"/events/secret-talks/?format={fmt}").status_code == 404
+def test_a_draft_event_or_article_has_no_export_even_for_staff(staff_client, archive):
+    for url in ("/events/secret-talks/", "/articles/draft-report/"):
+        assert staff_client.get(url).status_code == 200  # the preview
+        for fmt in ("csv", "json", "atom"):
+            assert staff_client.get(f"{url}?format={fmt}").status_code == 404
 
 
 def test_unknown_records_answer_404_before_any_export(client, db):
-    for url in ("/outlets/nope/", "/places/nope/", "/events/nope/", "/actors/nope/"):
+    for url in (
+        "/outlets/nope/",
+        "/places/nope/",
+        "/events/nope/",
+        "/actors/nope/",
+        "/articles/x/",
+    ):
         assert client.get(url + "?format=csv").status_code == 404
 
 
@@ -252,6 +260,7 @@ def alternate(client, url) -> str:
         ("/outlets/gazette/", "article"),
         ("/places/region/", "event"),
         ("/events/talks/", "statement"),
+        ("/articles/report/", "statement"),
         ("/actors/envoy/", "statement"),
         ("/dates/2023/10/", "statement"),
         ("/search/?q=ceasefire", "statement"),
@@ -293,10 +302,12 @@ def test_page_export_queries_do_not_grow_with_rows(client, rows, django_assert_m
     place = PlaceFactory(slug="city")
     speaker = RoleFactory(person=ActorFactory(slug="voice")).person
     event = EventFactory(slug="summit", place=place, start_date=DAY)
+    report = ArticleFactory(slug="summit-report", outlet=outlet, published_on=DAY)
     for _ in range(rows):
         article = ArticleFactory(outlet=outlet, published_on=DAY, title="Summit report")
         StatementFactory(speaker=speaker, article=article, event=event, said_on=DAY, text="Summit.")
         EventFactory(place=place, start_date=DAY)
+        StatementFactory(speaker=speaker, article=report, said_on=DAY)
     # Each: 1 the page's record (outlet, place, event or actor; none for dates and search);
     # 1 the bound's count; 1 the rows with their joins; then per chunk of rows the
     # prefetches: articles 1 (mentioned actors), events 2 (participants, articles),
@@ -305,6 +316,7 @@ def test_page_export_queries_do_not_grow_with_rows(client, rows, django_assert_m
         ("/outlets/wire/?format=csv", 4),
         ("/places/city/?format=csv", 6),  # + the place's children (for_detail)
         ("/events/summit/?format=csv", 5),
+        ("/articles/summit-report/?format=csv", 5),
         ("/actors/voice/?format=csv", 5),
         ("/actors/voice/?format=csv&section=by", 5),
         ("/dates/2023/10/28/?format=csv", 4),

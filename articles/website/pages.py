@@ -1,8 +1,10 @@
 """The home page and the detail pages of statements, articles, events, outlets and places.
 
-An event, an outlet and a place page list records, and answer `?format=csv|json|atom` with
-them, all of them: the event's public statements (`about_event`), the outlet's public
-articles, the public events in the place and the places inside it.
+An article, an event, an outlet and a place page list records, and answer
+`?format=csv|json|atom` with them, all of them: the article's public statements (reading
+order), the event's public statements (`about_event`), the outlet's public articles, the
+public events in the place and the places inside it. A draft has no export, not even for
+staff: data files leave the site, previews do not.
 """
 
 from django.conf import settings
@@ -82,6 +84,11 @@ def statement_detail(request, pk):
 
 @offers_ris("articles")
 def article_detail(request, slug):
+    if requested_format(request):
+        article = get_object_or_404(Article.objects.published(), slug=slug)
+        rows = statements.public().in_article(article)
+        title = f"Statements in {article.title}"
+        return export_response(request, rows, record=statements.RECORD, title=title)
     article, preview = _get_for_reader(request, Article.objects.for_detail(), slug=slug)
     # for_detail() loads the published statements only; list them in reading order. Their
     # passages were located when they or the body were saved: the body is not searched.
@@ -103,6 +110,8 @@ def article_detail(request, slug):
             "not_found": not_found,
             "corrections": list(Correction.objects.for_article_page(article)),
             "preview": preview,
+            "feed": None if preview else page_feed(request, title=f"Statements in {article.title}"),
+            "statement_exports": export_links(request, label="the statements in this article"),
         },
     )
 
