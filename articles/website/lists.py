@@ -232,7 +232,11 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
         "noun": record.noun[0],
         "noun_plural": record.noun[1],
         "export_max_rows": settings.EXPORT_MAX_ROWS,
-        "feed": page_feed(request, title=record.noun[1].capitalize()),
+        "feed": page_feed(
+            request,
+            title=record.noun[1].capitalize()
+            + (" (filtered)" if _without(request.GET, NOT_FILTERS) else ""),
+        ),
     }
     if filterset.is_valid():
         export = export_response(request, filterset.qs, record=record)
