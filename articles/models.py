@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,7 +30,9 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year"
 
 
-def first_public_time(instance, *, public: bool, update_fields) -> object:
+def first_public_time(
+    instance: models.Model, *, public: bool, update_fields: Iterable[str] | None
+) -> set[str] | None:
     """Set `published_at` when the row is public and never was; the `update_fields` to save.
 
     Called by the save() of articles, statements and events, so a record saved public
