@@ -19,6 +19,7 @@ from django.db import close_old_connections
 
 from articles.formats import slots
 from articles.models import PublicationStatus, Statement
+from articles.services import actor_merge
 from tests.factories import (
     ActorFactory,
     ArticleFactory,
@@ -201,6 +202,14 @@ def test_unknown_records_answer_404_before_any_export(client, db):
         assert client.get(url + "?format=csv").status_code == 404
 
 
+def test_a_merged_actors_export_leads_to_the_actor_it_became(client, archive):
+    actor_merge(keep=archive["statement"].speaker, drop=ActorFactory(slug="old-envoy"))
+    response = client.get("/actors/old-envoy/?format=csv&section=by")
+    assert response.status_code == 301
+    assert response["Location"] == "/actors/envoy/?format=csv&section=by"
+    assert client.get("/actors/never-was/?format=csv").status_code == 404
+
+
 def test_a_search_without_words_exports_nothing(client, archive):
     assert csv_ids(client.get("/search/?format=csv")) == []
 
@@ -311,23 +320,24 @@ def test_page_export_queries_do_not_grow_with_rows(client, rows, django_assert_m
     # Each: 1 the page's record (outlet, place, event or actor; none for dates and search);
     # 1 the bound's count; 1 the rows with their joins; then per chunk of rows the
     # prefetches: articles 1 (mentioned actors), events 2 (participants, articles),
-    # statements 2 (the speakers' roles, mentioned actors).
+    # statements 3 (the speakers' roles, mentioned actors, links to public events).
     for url, most in [
         ("/outlets/wire/?format=csv", 4),
         ("/places/city/?format=csv", 6),  # + the place's children (for_detail)
-        ("/events/summit/?format=csv", 5),
-        ("/articles/summit-report/?format=csv", 5),
-        ("/actors/voice/?format=csv", 5),
-        ("/actors/voice/?format=csv&section=by", 5),
-        ("/dates/2023/10/28/?format=csv", 4),
+        ("/events/summit/?format=csv", 6),
+        ("/articles/summit-report/?format=csv", 6),
+        ("/actors/voice/?format=csv", 6),
+        ("/actors/voice/?format=csv&section=by", 6),
+        ("/dates/2023/10/28/?format=csv", 5),
         ("/dates/2023/10/28/?format=json&type=events", 4),
-        ("/search/?q=summit&format=csv", 4),
+        ("/search/?q=summit&format=csv", 5),
     ]:
         with django_assert_max_num_queries(most):
             response = client.get(url)
             text = body(response)
         assert response.status_code == 200, url
         assert text.count("\n") > rows, url
-    # Atom: 1 the event; 1 the newest rows; 1 the speakers' roles; 1 mentioned actors.
-    with django_assert_max_num_queries(4):
+    # Atom: 1 the event; 1 the newest rows; then the export's prefetches: 1 the speakers'
+    # roles, 1 mentioned actors, 1 links to public events.
+    with django_assert_max_num_queries(5):
         assert len(atom_links(client.get("/events/summit/?format=atom"))) == rows

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('actors', '0001_initial'),
-        ('articles', '0007_statement_passage'),
+        ('articles', '0008_statement_events'),
     ]
 
     operations = [

@@ -47,9 +47,22 @@ def _count(queryset) -> Subquery:
 SECTIONS = {"by": "Statements by", "about": "Statements about"}
 
 
+def _merged_redirect(request, slug) -> HttpResponsePermanentRedirect:
+    """A merged actor's address (page or export): 301 to the actor it was merged into,
+    query string kept; 404 when the slug was never an actor's."""
+    merged_into = FormerSlug.objects.filter(slug=slug).values_list("actor__slug", flat=True)
+    if not (target := merged_into.first()):
+        raise Http404("No actor has this address.")
+    query = request.META.get("QUERY_STRING", "")
+    url = reverse("actors:detail", args=[target]) + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(url)
+
+
 def actor_export(request, slug):
     """The actor's statements as CSV, JSON or Atom: one section's, or both sections'."""
-    actor = get_object_or_404(Actor, slug=slug)
+    actor = Actor.objects.filter(slug=slug).first()
+    if actor is None:
+        return _merged_redirect(request, slug)
     section = request.GET.get("section", "").strip()
     public = statement_records.public()
     if not section:
@@ -89,12 +102,7 @@ def actor_detail(request, slug):
         )
     except Http404:
         # A merged actor's page: its citations lead to the actor it was merged into.
-        merged_into = FormerSlug.objects.filter(slug=slug).values_list("actor__slug", flat=True)
-        if not (target := merged_into.first()):
-            raise
-        query = request.META.get("QUERY_STRING", "")
-        url = reverse("actors:detail", args=[target]) + (f"?{query}" if query else "")
-        return HttpResponsePermanentRedirect(url)
+        return _merged_redirect(request, slug)
 
     # The actor's latest statements: the timeline's, and the first section's unless a
     # period narrows it. Their speaker is the actor, whose roles are already loaded.
