@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +28,21 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"
+
+
+def first_public_time(
+    instance: models.Model, *, public: bool, update_fields: Iterable[str] | None
+) -> set[str] | None:
+    """Set `published_at` when the row is public and never was; the `update_fields` to save.
+
+    Called by the save() of articles, statements and events, so a record saved public
+    (the admin, the importer, the demo) carries the time it first became public.
+    """
+    if public and instance.published_at is None:
+        instance.published_at = timezone.now()
+    if update_fields is not None:
+        update_fields = {*update_fields, "published_at"}
+    return update_fields
 
 
 def speaker_roles_prefetch(prefix: str = "speaker") -> Prefetch:
@@ -276,10 +292,17 @@ class Article(models.Model):
         "Body checksum (SHA-256)", max_length=64, blank=True, editable=False
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # When the record first became public (published, and for a statement its article
+    # too). Feeds order by it, so a record back-dated to 2015 but published today reaches
+    # subscribers today. Set by save() and the publishing services; kept when the record
+    # is unpublished, so one published again keeps its first time.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["body_sha256"], m2m_fields=[mentioned_actors])
+    history = HistoricalRecords(
+        excluded_fields=["body_sha256", "published_at"], m2m_fields=[mentioned_actors]
+    )
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -290,6 +313,10 @@ class Article(models.Model):
                 name="article_language_bcp47",
                 violation_error_message="Language is a BCP 47 tag such as en, ar or pt-BR.",
             ),
+            models.CheckConstraint(
+                condition=~Q(status=PublicationStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="article_public_has_published_at",
+            ),
         ]
         indexes = [
             # Article list and date pages: published articles by date.
@@ -298,6 +325,12 @@ class Article(models.Model):
             models.Index(fields=["outlet", "published_on"], name="article_outlet_date_idx"),
             # The language filter.
             models.Index(fields=["language"], name="article_language_idx"),
+            # Feeds: public articles, the latest to become public first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status=PublicationStatus.PUBLISHED),
+                name="article_public_feed_idx",
+            ),
         ]
 
     def __str__(self):
@@ -308,6 +341,9 @@ class Article(models.Model):
             self.slug = slugify(self.title)[:200]
         saved_checksum = self.body_sha256
         self.body_sha256 = hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+        kwargs["update_fields"] = first_public_time(
+            self, public=self.is_public, update_fields=kwargs.get("update_fields")
+        )
         super().save(*args, **kwargs)
         statements = Statement.objects.filter(article=self)
         # Its statements are public only while it is (Statement.is_public).
@@ -318,6 +354,11 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        # Before the constraints are validated: a published article has its time.
+        first_public_time(self, public=self.is_public, update_fields=None)
 
     @property
     def is_public(self) -> bool:
@@ -341,19 +382,27 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
     def sync_public(self) -> int:
-        """Set `is_public` of these statements from their status and their article's."""
+        """Set `is_public` of these statements from their status and their article's, and
+        `published_at` of those public for the first time."""
         public_article = Article.objects.filter(
             pk=OuterRef("article_id"), status=PublicationStatus.PUBLISHED
         )
+        public = Q(status=PublicationStatus.PUBLISHED) & Exists(public_article)
         return self.update(
-            is_public=Case(
-                When(Q(status=PublicationStatus.PUBLISHED) & Exists(public_article), then=True),
-                default=False,
-            )
+            is_public=Case(When(public, then=True), default=False),
+            published_at=Case(
+                When(public & Q(published_at=None), then=Value(timezone.now())),
+                default=F("published_at"),
+            ),
         )
 
     def by_speaker(self, actor: Actor):
         return self.filter(speaker=actor)
+
+    def in_article(self, article: "Article"):
+        """The statements of one source article, in reading order (where the text sits in
+        its body; those not found there last)."""
+        return self.filter(article=article).order_by(F("passage_start").asc(nulls_last=True), "pk")
 
     def about(self, actor: Actor):
         return self.filter(mentioned_actors=actor)
@@ -582,12 +631,17 @@ class Statement(models.Model):
     passage_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # Optimistic locking in the admin: incremented by every save there.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # When the statement first became public (`is_public`: it and its article published).
+    # Feeds order by it, so a quote back-dated to 2015 but published today reaches
+    # subscribers today. Set by save(), and by sync_public() when its article is published;
+    # kept when it stops being public, so one public again keeps its first time.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
         m2m_fields=[mentioned_actors],
-        excluded_fields=["is_public", "passage_start", "passage_end"],
+        excluded_fields=["is_public", "passage_start", "passage_end", "published_at"],
     )
     objects = StatementQuerySet.as_manager()
 
@@ -612,6 +666,10 @@ class Statement(models.Model):
                 condition=Q(passage_start__isnull=True, passage_end__isnull=True)
                 | Q(passage_start__isnull=False, passage_end__gte=F("passage_start")),
                 name="statement_passage_span",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_public=False) | Q(published_at__isnull=False),
+                name="statement_public_has_published_at",
             ),
         ]
         indexes = [
@@ -652,6 +710,12 @@ class Statement(models.Model):
             models.Index(
                 fields=["article"], condition=Q(is_public=True), name="statement_public_article_idx"
             ),
+            # Feeds: public statements, the latest to become public first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(is_public=True),
+                name="statement_public_feed_idx",
+            ),
         ]
 
     def __str__(self):
@@ -666,9 +730,12 @@ class Statement(models.Model):
             and self.article.status == PublicationStatus.PUBLISHED
         )
         self.passage_start, self.passage_end = self.locate_passage() or (None, None)
-        update_fields = kwargs.get("update_fields")
+        update_fields = first_public_time(
+            self, public=self.is_public, update_fields=kwargs.get("update_fields")
+        )
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "passage_start", "passage_end"}
+            update_fields |= {"is_public", "passage_start", "passage_end"}
+        kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -835,10 +902,15 @@ class Event(models.Model):
     )
     # Optimistic locking in the admin: incremented by every save there.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # When the record first became public (published, and for a statement its article
+    # too). Feeds order by it, so a record back-dated to 2015 but published today reaches
+    # subscribers today. Set by save() and the publishing services; kept when the record
+    # is unpublished, so one published again keeps its first time.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[articles])
+    history = HistoricalRecords(m2m_fields=[articles], excluded_fields=["published_at"])
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -849,12 +921,22 @@ class Event(models.Model):
                 name="event_end_after_start",
                 violation_error_message="An event cannot end before it starts.",
             ),
+            models.CheckConstraint(
+                condition=~Q(status=PublicationStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="event_public_has_published_at",
+            ),
         ]
         indexes = [
             # Event list and date pages: published events by date.
             models.Index(fields=["status", "start_date"], name="event_status_date_idx"),
             # The kind filter and facet.
             models.Index(fields=["kind", "start_date"], name="event_kind_date_idx"),
+            # Feeds: public events, the latest to become public first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status=PublicationStatus.PUBLISHED),
+                name="event_public_feed_idx",
+            ),
         ]
 
     def __str__(self):
@@ -863,10 +945,18 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
+        kwargs["update_fields"] = first_public_time(
+            self, public=self.is_public, update_fields=kwargs.get("update_fields")
+        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:event", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        # Before the constraints are validated: a published event has its time.
+        first_public_time(self, public=self.is_public, update_fields=None)
 
     @property
     def is_public(self) -> bool:

@@ -175,6 +175,12 @@ def _records_set_status(*, records: QuerySet, status: str, user: AbstractBaseUse
     for row in rows:
         row.status = status
         row.updated_at = now
+    if model is not Statement and status == PublicationStatus.PUBLISHED:
+        # The first time an article or event becomes public; a statement's follows from
+        # its article's too, and sync_public() below sets it.
+        fields.append("published_at")
+        for row in rows:
+            row.published_at = row.published_at or now
     if rows and hasattr(model, "version"):
         # A change of status is an edit: an editor who opened the record earlier must
         # not silently put the old status back (see ArticleAdmin's optimistic locking).

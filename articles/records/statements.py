@@ -17,7 +17,7 @@ from ..models import (
 )
 from . import actors, articles
 from . import filtering as f
-from .base import Citation, FacetRows, FeedEntry, RecordType, iso, midnight, shorten, slugs
+from .base import Citation, FacetRows, FeedEntry, RecordType, iso, latest, shorten, slugs
 from .facets import count_by, count_by_year
 from .interchange_fields import (
     CORRECTIONS,
@@ -181,8 +181,10 @@ def feed_entry(statement) -> FeedEntry:
             f"Source: {article.title} ({article.outlet.name}), {article.url}"
         ),
         author_name=statement.speaker.name,
-        pubdate=midnight(statement.said_on),
-        updateddate=statement.updated_at,
+        # When it became public, not when it was said: a quote of 2015 entered today is
+        # news to subscribers today. Its date is in the description.
+        pubdate=statement.published_at,
+        updateddate=latest(statement.updated_at, statement.published_at),
     )
 
 
@@ -312,7 +314,7 @@ RECORD = RecordType(
         ("Years", count_by_year("said_on")),
     ),
     columns=COLUMNS,
-    newest_first=("-said_on", "-id"),
+    newest_first=("-published_at", "-id"),
     feed_entry=feed_entry,
     citation=citation,
     schema_org=schema_org,

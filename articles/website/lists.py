@@ -23,6 +23,7 @@ from ..formats.tabular import export_response
 from ..records.base import FacetSpec, RecordType
 from ..records.filtering import AnyOf
 from ..records.registry import record_type
+from .exports import page_feed
 
 # Query parameters that are not filters: they never become chips and facets drop them.
 NOT_FILTERS = ("page", "format")
@@ -321,6 +322,11 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
         "noun": record.noun[0],
         "noun_plural": record.noun[1],
         "export_max_rows": settings.EXPORT_MAX_ROWS,
+        "feed": page_feed(
+            request,
+            title=record.noun[1].capitalize()
+            + (" (filtered)" if _without(request.GET, NOT_FILTERS) else ""),
+        ),
     }
     if filterset.is_valid():
         export = export_response(request, filterset.qs, record=record)
