@@ -65,6 +65,37 @@ class ActorQuerySet(models.QuerySet):
             starts=models.Case(models.When(name__istartswith=text, then=0), default=1)
         ).order_by("starts", "name", "pk")[:limit]
 
+    def load_parents(self, actors: "list[Actor]", *, levels: int = 10) -> None:
+        """Load each actor's chain of parent organisations, one query per level of the
+        tree (not per actor); afterwards walking `.parent` up asks nothing more.
+
+        Parents already loaded (`select_related("parent")`) are not read again. The
+        organisation tree has no cycles (`Actor.clean`); `levels` bounds the walk all the
+        same.
+        """
+        level = list(actors)
+        known = {actor.pk: actor for actor in level}
+        for _ in range(levels):
+            missing = {
+                actor.parent_id
+                for actor in level
+                if actor.parent_id
+                and actor.parent_id not in known
+                and not Actor.parent.is_cached(actor)
+            }
+            if missing:
+                known.update((a.pk, a) for a in self.filter(pk__in=missing).defer("description"))
+            above = []
+            for actor in level:
+                if actor.parent_id is None:
+                    continue
+                if not Actor.parent.is_cached(actor):
+                    actor.parent = known[actor.parent_id]
+                above.append(actor.parent)
+            level = above
+            if not level:
+                return
+
     def people(self):
         return self.filter(kind=Actor.Kind.PERSON)
 
@@ -173,6 +204,15 @@ class Actor(models.Model):
                     f"{former.actor.name}; its citations lead there. Choose another slug."
                 }
             )
+
+    def chain(self) -> "list[Actor]":
+        """The actor and the organisations above it, up to the top one (parents loaded by
+        `Actor.objects.load_parents`, else read one by one)."""
+        chain, seen = [self], {self.pk}
+        while chain[-1].parent_id is not None and chain[-1].parent_id not in seen:
+            seen.add(chain[-1].parent_id)
+            chain.append(chain[-1].parent)
+        return chain
 
     @property
     def is_person(self) -> bool:

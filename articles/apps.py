@@ -18,7 +18,7 @@ def _advance_generation(sender, using=None, **kwargs):
 ARCHIVE_MODELS = (
     "actors.Actor", "actors.Alias", "actors.Role", "articles.Outlet", "articles.Place",
     "articles.Article", "articles.Statement", "articles.Event", "articles.EventParticipant",
-    "articles.Correction",
+    "articles.StatementEvent", "articles.Correction",
 )  # fmt: skip
 ARCHIVE_LINKS = (
     ("articles.Article", "mentioned_actors"),

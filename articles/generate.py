@@ -30,6 +30,14 @@ MENTIONS = (0, 1, 1, 2)  # actors a generated statement mentions, drawn from the
 KINDS = [Actor.Kind.PERSON] * 6 + [Actor.Kind.GOVERNMENT_BODY, Actor.Kind.MILITARY]
 
 
+def _published_at(day: datetime.date, public: bool) -> datetime.datetime | None:
+    """When a generated public row "became public": noon UTC of its date (no random draw,
+    so a seed's other rows stay as they were)."""
+    if not public:
+        return None
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+
+
 def _sentence(rng: random.Random) -> str:
     words = rng.choices(WORDS, k=rng.randint(8, 18))
     return " ".join(words).capitalize() + "."
@@ -117,21 +125,21 @@ def _generate(
     places = Place.objects.bulk_create(
         [Place(name=f"Synthetic place {seed}-{i}", slug=f"{prefix}-place-{i}") for i in range(50)]
     )
-    events = Event.objects.bulk_create(
-        [
-            Event(
-                title=f"Synthetic event {i}: {_sentence(rng)[:60]}",
-                slug=f"{prefix}-event-{i}",
-                kind=rng.choice(Event.Kind.values),
-                start_date=start + datetime.timedelta(days=rng.randint(0, 400)),
-                place=rng.choice(places),
-                description=_sentence(rng),
-                status=status(),
-            )
-            for i in range(n_events)
-        ],
-        batch_size=BATCH,
-    )
+    events = [
+        Event(
+            title=f"Synthetic event {i}: {_sentence(rng)[:60]}",
+            slug=f"{prefix}-event-{i}",
+            kind=rng.choice(Event.Kind.values),
+            start_date=start + datetime.timedelta(days=rng.randint(0, 400)),
+            place=rng.choice(places),
+            description=_sentence(rng),
+            status=status(),
+        )
+        for i in range(n_events)
+    ]
+    for event in events:
+        event.published_at = _published_at(event.start_date, event.is_public)
+    events = Event.objects.bulk_create(events, batch_size=BATCH)
     made = 0
     for first in range(0, n_articles, BATCH // statements_per_article or 1):
         block = range(first, min(n_articles, first + (BATCH // statements_per_article or 1)))
@@ -151,7 +159,8 @@ def _generate(
                     url=f"https://synthetic.example.org/{prefix}/{i}",
                     published_on=day,
                     body=" ".join(f"“{s}” said an official." for s in sentences),
-                    status=status(),
+                    status=(article_status := status()),
+                    published_at=_published_at(day, article_status == "published"),
                 )
             )
         articles = Article.objects.bulk_create(articles)
@@ -173,8 +182,11 @@ def _generate(
                         channel=channel,
                         said_on=article.published_on,
                         status=(statement_status := status()),
-                        is_public=statement_status == PublicationStatus.PUBLISHED
-                        and article.status == PublicationStatus.PUBLISHED,
+                        is_public=(
+                            public := statement_status == PublicationStatus.PUBLISHED
+                            and article.status == PublicationStatus.PUBLISHED
+                        ),
+                        published_at=_published_at(article.published_on, public),
                         passage_start=passage_start,
                         passage_end=passage_end,
                     )

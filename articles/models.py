@@ -1,10 +1,11 @@
 import datetime
 import hashlib
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,21 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"
+
+
+def first_public_time(
+    instance: models.Model, *, public: bool, update_fields: Iterable[str] | None
+) -> set[str] | None:
+    """Set `published_at` when the row is public and never was; the `update_fields` to save.
+
+    Called by the save() of articles, statements and events, so a record saved public
+    (the admin, the importer, the demo) carries the time it first became public.
+    """
+    if public and instance.published_at is None:
+        instance.published_at = timezone.now()
+    if update_fields is not None:
+        update_fields = {*update_fields, "published_at"}
+    return update_fields
 
 
 def speaker_roles_prefetch(prefix: str = "speaker") -> Prefetch:
@@ -276,10 +292,17 @@ class Article(models.Model):
         "Body checksum (SHA-256)", max_length=64, blank=True, editable=False
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # When the record first became public (published, and for a statement its article
+    # too). Feeds order by it, so a record back-dated to 2015 but published today reaches
+    # subscribers today. Set by save() and the publishing services; kept when the record
+    # is unpublished, so one published again keeps its first time.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["body_sha256"], m2m_fields=[mentioned_actors])
+    history = HistoricalRecords(
+        excluded_fields=["body_sha256", "published_at"], m2m_fields=[mentioned_actors]
+    )
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -290,6 +313,10 @@ class Article(models.Model):
                 name="article_language_bcp47",
                 violation_error_message="Language is a BCP 47 tag such as en, ar or pt-BR.",
             ),
+            models.CheckConstraint(
+                condition=~Q(status=PublicationStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="article_public_has_published_at",
+            ),
         ]
         indexes = [
             # Article list and date pages: published articles by date.
@@ -298,6 +325,12 @@ class Article(models.Model):
             models.Index(fields=["outlet", "published_on"], name="article_outlet_date_idx"),
             # The language filter.
             models.Index(fields=["language"], name="article_language_idx"),
+            # Feeds: public articles, the latest to become public first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status=PublicationStatus.PUBLISHED),
+                name="article_public_feed_idx",
+            ),
         ]
 
     def __str__(self):
@@ -308,6 +341,9 @@ class Article(models.Model):
             self.slug = slugify(self.title)[:200]
         saved_checksum = self.body_sha256
         self.body_sha256 = hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+        kwargs["update_fields"] = first_public_time(
+            self, public=self.is_public, update_fields=kwargs.get("update_fields")
+        )
         super().save(*args, **kwargs)
         statements = Statement.objects.filter(article=self)
         # Its statements are public only while it is (Statement.is_public).
@@ -318,6 +354,11 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        # Before the constraints are validated: a published article has its time.
+        first_public_time(self, public=self.is_public, update_fields=None)
 
     @property
     def is_public(self) -> bool:
@@ -341,19 +382,27 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
     def sync_public(self) -> int:
-        """Set `is_public` of these statements from their status and their article's."""
+        """Set `is_public` of these statements from their status and their article's, and
+        `published_at` of those public for the first time."""
         public_article = Article.objects.filter(
             pk=OuterRef("article_id"), status=PublicationStatus.PUBLISHED
         )
+        public = Q(status=PublicationStatus.PUBLISHED) & Exists(public_article)
         return self.update(
-            is_public=Case(
-                When(Q(status=PublicationStatus.PUBLISHED) & Exists(public_article), then=True),
-                default=False,
-            )
+            is_public=Case(When(public, then=True), default=False),
+            published_at=Case(
+                When(public & Q(published_at=None), then=Value(timezone.now())),
+                default=F("published_at"),
+            ),
         )
 
     def by_speaker(self, actor: Actor):
         return self.filter(speaker=actor)
+
+    def in_article(self, article: "Article"):
+        """The statements of one source article, in reading order (where the text sits in
+        its body; those not found there last)."""
+        return self.filter(article=article).order_by(F("passage_start").asc(nulls_last=True), "pk")
 
     def about(self, actor: Actor):
         return self.filter(mentioned_actors=actor)
@@ -387,6 +436,25 @@ class StatementQuerySet(models.QuerySet):
             links = links.filter(stance=stance)
         return self.filter(pk__in=links.values("statement_id"))
 
+    def giving_account(self, *, event=None, stance=None):
+        """Statements with a link to a public event (to `event`, with `stance`, when given;
+        each may be one value or several): the `event` and `stance` filters of the list,
+        applied to the same link, so that `?event=x&stance=denies` is what denies x.
+
+        The chosen event stays on the query as the alias `account_event`, so that the
+        list's stance counts count the accounts of that event (`account_event_ids`).
+        """
+        events = _several(event)
+        links = StatementEvent.objects.public()
+        if events:
+            links = links.filter(event__in=events)
+        if stances := _several(stance):
+            links = links.filter(stance__in=stances)
+        rows = self.filter(pk__in=links.values("statement_id"))
+        if events:
+            rows = rows.alias(account_event=Value(",".join(str(e.pk) for e in events)))
+        return rows
+
     def locate_passages(self, article: Article) -> int:
         """Store where each of these statements of `article` sits in its body.
 
@@ -411,14 +479,20 @@ class StatementQuerySet(models.QuerySet):
         ).prefetch_related(speaker_roles_prefetch())
 
     def for_detail(self):
-        return self.for_listing().prefetch_related(
-            "mentioned_actors", "corrections", public_event_links_prefetch("public_event_links")
+        return (
+            self.for_listing()
+            .select_related("primary_source_issuer")
+            .prefetch_related(
+                "mentioned_actors", "corrections", public_event_links_prefetch("public_event_links")
+            )
         )
 
     def for_export(self):
         """The joins the export columns read, related rows in plain lists."""
         return (
-            self.select_related("speaker", "on_behalf_of", "article__outlet")
+            self.select_related(
+                "speaker", "on_behalf_of", "article__outlet", "primary_source_issuer"
+            )
             # Long texts no column reads: an article's whole body on every row, for one.
             .defer(*EXPORT_UNREAD)
             .prefetch_related(None)
@@ -436,7 +510,21 @@ EXPORT_UNREAD = (
     "article__outlet__description",
     "speaker__description",
     "on_behalf_of__description",
+    "primary_source_issuer__description",
 )
+
+
+def _several(value) -> list:
+    """One value or several, as a list: None and "" are none."""
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
+def account_event_ids(statements: models.QuerySet) -> list[int]:
+    """The events a list of statements was narrowed to by `giving_account(event=…)`."""
+    alias = statements.query.annotations.get("account_event")
+    return [int(pk) for pk in alias.value.split(",")] if alias is not None else []
 
 
 def public_event_links_prefetch(to_attr: str) -> Prefetch:
@@ -469,6 +557,14 @@ class Statement(models.Model):
         CALL_READOUT = "call_readout", "Call readout"
         OTHER = "other", "Other"
 
+    class Verification(models.TextChoices):
+        """Attribution as established from the primary source, beside the article's."""
+
+        AS_REPORTED = "as_reported", "As reported (not checked against a primary source)"
+        MATCHES = "matches", "Matches the primary source"
+        DIFFERS = "differs", "Differs from the primary source"
+        NOT_FOUND = "not_found", "Primary source not found"
+
     article = models.ForeignKey(
         Article, on_delete=models.PROTECT, related_name="statements", verbose_name="source article"
     )
@@ -489,7 +585,31 @@ class Statement(models.Model):
         blank=True, help_text="English translation, for a quote given in another language."
     )
     source_url = models.URLField(
-        "Original source", max_length=500, blank=True, help_text="The original post or readout."
+        "Primary source",
+        max_length=500,
+        blank=True,
+        help_text="The original post, readout or transcript the article reports.",
+    )
+    primary_source_issuer = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_statements",
+        verbose_name="primary source issued by",
+        help_text="Who issued or posted the primary source, when it is not the speaker "
+        "(the Foreign Office's account posting about its minister).",
+    )
+    primary_text = models.TextField(
+        "primary source wording",
+        blank=True,
+        help_text="The primary source's own words, when you have them. Never reconstruct it.",
+    )
+    verification = models.CharField(
+        max_length=12,
+        choices=Verification.choices,
+        default=Verification.AS_REPORTED,
+        help_text="Whether the printed words were checked against the primary source.",
     )
     mentioned_actors = models.ManyToManyField(
         Actor, blank=True, related_name="mentioned_in_statements", verbose_name="about"
@@ -511,12 +631,17 @@ class Statement(models.Model):
     passage_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
     # Optimistic locking in the admin: incremented by every save there.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # When the statement first became public (`is_public`: it and its article published).
+    # Feeds order by it, so a quote back-dated to 2015 but published today reaches
+    # subscribers today. Set by save(), and by sync_public() when its article is published;
+    # kept when it stops being public, so one public again keeps its first time.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
         m2m_fields=[mentioned_actors],
-        excluded_fields=["is_public", "passage_start", "passage_end"],
+        excluded_fields=["is_public", "passage_start", "passage_end", "published_at"],
     )
     objects = StatementQuerySet.as_manager()
 
@@ -530,9 +655,21 @@ class Statement(models.Model):
             ),
             models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_empty"),
             models.CheckConstraint(
+                condition=Q(verification__in=["as_reported", "not_found"]) | ~Q(source_url=""),
+                name="statement_checked_has_source",
+                violation_error_message=(
+                    "Give the primary source's URL: a statement can only match or differ "
+                    "from a source the reader can open."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(passage_start__isnull=True, passage_end__isnull=True)
                 | Q(passage_start__isnull=False, passage_end__gte=F("passage_start")),
                 name="statement_passage_span",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_public=False) | Q(published_at__isnull=False),
+                name="statement_public_has_published_at",
             ),
         ]
         indexes = [
@@ -563,9 +700,21 @@ class Statement(models.Model):
             models.Index(
                 fields=["channel"], condition=Q(is_public=True), name="statement_public_channel_idx"
             ),
+            # the attribution (verification) filter and facet,
+            models.Index(
+                fields=["verification"],
+                condition=Q(is_public=True),
+                name="statement_public_verif_idx",
+            ),
             # and the outlet facet and an article's statements.
             models.Index(
                 fields=["article"], condition=Q(is_public=True), name="statement_public_article_idx"
+            ),
+            # Feeds: public statements, the latest to become public first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(is_public=True),
+                name="statement_public_feed_idx",
             ),
         ]
 
@@ -581,9 +730,12 @@ class Statement(models.Model):
             and self.article.status == PublicationStatus.PUBLISHED
         )
         self.passage_start, self.passage_end = self.locate_passage() or (None, None)
-        update_fields = kwargs.get("update_fields")
+        update_fields = first_public_time(
+            self, public=self.is_public, update_fields=kwargs.get("update_fields")
+        )
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "passage_start", "passage_end"}
+            update_fields |= {"is_public", "passage_start", "passage_end"}
+        kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -593,6 +745,14 @@ class Statement(models.Model):
         super().clean()
         if self.said_on is None and self.article_id:
             self.said_on = self.article.published_on
+        checked = (self.Verification.MATCHES, self.Verification.DIFFERS)
+        if self.verification in checked and not self.source_url:
+            raise ValidationError(
+                {
+                    "source_url": "Give the primary source's URL: a statement can only match "
+                    "or differ from a source the reader can open."
+                }
+            )
         if self.kind == self.Kind.QUOTE and self.article_id and self.text:
             if self.locate_passage() is None:
                 closest = quotes.closest_passage(self.article.body, self.text)
@@ -742,10 +902,15 @@ class Event(models.Model):
     )
     # Optimistic locking in the admin: incremented by every save there.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # When the record first became public (published, and for a statement its article
+    # too). Feeds order by it, so a record back-dated to 2015 but published today reaches
+    # subscribers today. Set by save() and the publishing services; kept when the record
+    # is unpublished, so one published again keeps its first time.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[articles])
+    history = HistoricalRecords(m2m_fields=[articles], excluded_fields=["published_at"])
     objects = EventQuerySet.as_manager()
 
     class Meta:
@@ -756,12 +921,22 @@ class Event(models.Model):
                 name="event_end_after_start",
                 violation_error_message="An event cannot end before it starts.",
             ),
+            models.CheckConstraint(
+                condition=~Q(status=PublicationStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="event_public_has_published_at",
+            ),
         ]
         indexes = [
             # Event list and date pages: published events by date.
             models.Index(fields=["status", "start_date"], name="event_status_date_idx"),
             # The kind filter and facet.
             models.Index(fields=["kind", "start_date"], name="event_kind_date_idx"),
+            # Feeds: public events, the latest to become public first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status=PublicationStatus.PUBLISHED),
+                name="event_public_feed_idx",
+            ),
         ]
 
     def __str__(self):
@@ -770,10 +945,18 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:200]
+        kwargs["update_fields"] = first_public_time(
+            self, public=self.is_public, update_fields=kwargs.get("update_fields")
+        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:event", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        # Before the constraints are validated: a published event has its time.
+        first_public_time(self, public=self.is_public, update_fields=None)
 
     @property
     def is_public(self) -> bool:
@@ -812,6 +995,24 @@ class EventParticipant(models.Model):
 
     def __str__(self):
         return f"{self.actor} ({self.get_role_display()}) in {self.event}"
+
+
+class StatementEventQuerySet(models.QuerySet):
+    def public(self):
+        """The accounts the public sees: of a public statement, about a public event."""
+        return self.filter(statement__is_public=True, event__status=PublicationStatus.PUBLISHED)
+
+    def with_figure(self):
+        return self.exclude(claimed_figure=None)
+
+    def for_accounts(self):
+        """What an account shows: the statement as a card does, and the event."""
+        return self.select_related(
+            "event",
+            "statement__speaker",
+            "statement__on_behalf_of",
+            "statement__article__outlet",
+        ).prefetch_related(speaker_roles_prefetch("statement__speaker"))
 
 
 class StatementEvent(models.Model):
@@ -855,6 +1056,7 @@ class StatementEvent(models.Model):
     note = models.CharField(max_length=500, blank=True)
 
     history = HistoricalRecords()
+    objects = StatementEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "stance", "statement"]
@@ -888,6 +1090,23 @@ class StatementEvent(models.Model):
 
     def __str__(self):
         return f"{self.statement} {self.get_stance_display().lower()} {self.event}"
+
+    @property
+    def figure_range(self) -> str:
+        """The number claimed: "12", "40–50" for a range; "" for none."""
+        if self.claimed_figure is None:
+            return ""
+        number = f"{self.claimed_figure:,}"
+        if self.claimed_figure_max is not None and self.claimed_figure_max != self.claimed_figure:
+            number += f"–{self.claimed_figure_max:,}"
+        return number
+
+    @property
+    def figure(self) -> str:
+        """The claimed figure as it reads: "12 killed", "40–50 killed"; "" for none."""
+        if self.claimed_figure is None:
+            return ""
+        return f"{self.figure_range} {self.get_figure_kind_display().lower()}"
 
 
 class CorrectionQuerySet(models.QuerySet):

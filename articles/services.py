@@ -136,6 +136,7 @@ def demo_load() -> dict[str, int]:
             {"article": article, "speaker": actors[data["speaker"]], "text": data["text"]},
             {
                 "on_behalf_of": actors[data["on_behalf_of"]] if data["on_behalf_of"] else None,
+                "primary_source_issuer": actors[data["issuer"]] if data.get("issuer") else None,
                 "kind": data["kind"],
                 "channel": data["channel"],
                 "said_on": _date(data["said_on"]) or article.published_on,
@@ -174,6 +175,12 @@ def _records_set_status(*, records: QuerySet, status: str, user: AbstractBaseUse
     for row in rows:
         row.status = status
         row.updated_at = now
+    if model is not Statement and status == PublicationStatus.PUBLISHED:
+        # The first time an article or event becomes public; a statement's follows from
+        # its article's too, and sync_public() below sets it.
+        fields.append("published_at")
+        for row in rows:
+            row.published_at = row.published_at or now
     if rows and hasattr(model, "version"):
         # A change of status is an edit: an editor who opened the record earlier must
         # not silently put the old status back (see ArticleAdmin's optimistic locking).
@@ -239,6 +246,26 @@ def article_mention_add(*, article: Article, actor: Actor) -> bool:
     Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
     article.refresh_from_db(fields=["version"])
     article.mentioned_actors.add(actor)  # recorded in the article's history
+    return True
+
+
+@transaction.atomic
+def statement_event_link(
+    *, statement: Statement, event: Event, stance: str = StatementEvent.Stance.DESCRIBES
+) -> bool:
+    """Link `statement` to `event` with `stance` and no figure; False when it already was.
+
+    Bumps the statement's version, as an edit of its events on its own page does: an
+    editor who has the statement open elsewhere then gets a conflict rather than saving
+    their older list of events over this one. The link is recorded in its history.
+    """
+    if StatementEvent.objects.filter(
+        statement=statement, event=event, stance=stance, figure_kind=""
+    ).exists():
+        return False
+    _save(StatementEvent(statement=statement, event=event, stance=stance))
+    Statement.objects.filter(pk=statement.pk).update(version=F("version") + 1)
+    statement.refresh_from_db(fields=["version"])
     return True
 
 

@@ -29,4 +29,10 @@ def admin_form_data(response) -> dict:
         _add_form(data, formset.management_form)
         for form in formset.forms:
             _add_form(data, form)
+            # A statement's events, edited under it on the article's page.
+            links = getattr(form, "event_links", None)
+            if links is not None and form.may_edit_events:
+                _add_form(data, links.management_form)
+                for link in links.forms:
+                    _add_form(data, link)
     return data

@@ -4,9 +4,17 @@ import importlib
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from playwright.sync_api import expect
 
 from articles.demo import SEED_BODY, SEED_TITLE
-from articles.models import Article, Correction, Event, PublicationStatus, Statement
+from articles.models import (
+    Article,
+    Correction,
+    Event,
+    PublicationStatus,
+    Statement,
+    StatementEvent,
+)
 from articles.services import demo_load, editor_create
 
 MILLER_QUOTE = (
@@ -32,6 +40,13 @@ def editors_group(transactional_db):
                     content_type__app_label=app_label, codename=f"{action}_{model}"
                 )
             )
+    links = importlib.import_module("articles.migrations.0010_editors_statement_events")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=[f"{action}_statementevent" for action in links.ACTIONS],
+        )
+    )
     return group
 
 
@@ -228,3 +243,47 @@ def test_two_editors_on_one_article_the_second_gets_a_conflict_and_keeps_their_t
         assert Article.objects.get().summary == "Summary by Sam."
     finally:
         other.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_editor_links_a_statement_to_an_event_with_a_stance_from_the_article_page(
+    live_server, page, editors_group
+):
+    demo_load()
+    article = Article.objects.get()
+    statement = article.statements.get(speaker__slug="matthew-miller")
+    StatementEvent.objects.filter(statement=statement).delete()
+    event = Event.objects.create(
+        title="Strike on the Jabalia camp",
+        slug="strike-on-the-jabalia-camp",
+        start_date=article.published_on,
+    )
+    index = list(article.statements.all()).index(statement)  # the inline's order
+    editor_create(username="maria", email="", password="a-long-pass-phrase-7")
+    log_in(page, live_server.url, "maria", "a-long-pass-phrase-7")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+
+    row = f"statements-{index}-events-0"
+    pick(page, f"id_{row}-event", "Jabalia", "Strike on the Jabalia camp")
+    page.select_option(f"#id_{row}-stance", label="Condemns")
+    # A figure without what it counts: the error is on "Figure counts", nothing saved.
+    page.fill(f"#id_{row}-claimed_figure", "50")
+    save(page)
+    cell = page.locator(f"td.field-figure_kind:has(#id_{row}-figure_kind)")
+    expect(cell.locator(".errorlist")).to_contain_text("A figure needs what it counts")
+    assert not StatementEvent.objects.filter(statement=statement).exists()
+
+    # The editor's choices are still there: say what the figure counts and save.
+    expect(page.locator(f"#id_{row}-stance")).to_have_value("condemns")
+    page.select_option(f"#id_{row}-figure_kind", label="Killed")
+    save(page)
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    link = StatementEvent.objects.get(statement=statement)
+    assert (link.event, link.stance, link.figure_kind, link.claimed_figure) == (
+        event,
+        "condemns",
+        "killed",
+        50,
+    )
+    assert link.history.get().history_user.username == "maria"

@@ -118,6 +118,9 @@ def test_editors_group_may_add_and_change_archive_records_but_not_users():
         app = "actors" if model == "actor" else "articles"
         assert {(app, f"add_{model}"), (app, f"change_{model}")} <= codenames
         assert (app, f"delete_{model}") not in codenames
+    # A statement's links to events are edited with it, rows removed included.
+    for action in ["add", "change", "delete"]:
+        assert ("articles", f"{action}_statementevent") in codenames
     assert not {label for label, _ in codenames} - {"actors", "articles"}
 
 
@@ -194,7 +197,11 @@ def statement_add_data(article, speaker, text, kind="quote"):
         "kind": kind,
         "channel": "interview",
         "language": "en",
+        "verification": "as_reported",
         "status": DRAFT,
+        # The statement's events (StatementEventInline), left empty.
+        "event_links-TOTAL_FORMS": 0,
+        "event_links-INITIAL_FORMS": 0,
     }
 
 

@@ -48,7 +48,9 @@ def body(response) -> str:
 
 
 def csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(body(response))))
+    text = body(response)
+    assert text.startswith("\ufeff")  # the byte order mark Excel needs to read UTF-8
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def test_no_format_means_the_html_page():
@@ -155,7 +157,7 @@ def test_actor_export_has_aliases_and_parent(demo):
 
 def test_empty_export_still_has_the_header():
     rows = body(export(Article.objects.none(), "articles", "csv", path="/articles/"))
-    assert rows.strip().split(",") == record_type("articles").column_names
+    assert rows.removeprefix("\ufeff").strip().split(",") == record_type("articles").column_names
     assert json.loads(body(export(Article.objects.none(), "articles", "json"))) == []
 
 
@@ -269,3 +271,32 @@ def test_csv_cells_that_would_run_as_formulas_are_written_as_text(start):
     assert row["id"] == str(statement.pk)  # numbers are left alone
     data = json.loads(body(export(Statement.objects.published(), "statements", "json")))
     assert data[0]["translation"] == f'{start}HYPERLINK("http://evil")'  # JSON unchanged
+
+
+def test_csv_starts_with_a_byte_order_mark_unless_bom_0(demo):
+    """Excel reads a CSV as UTF-8 only after the mark; `?bom=0` leaves it out."""
+    queryset = Statement.objects.published()
+    with_mark = body(export(queryset, "statements", "csv")).encode("utf-8")
+    assert with_mark.startswith(b"\xef\xbb\xbfid,permalink,")
+    assert with_mark == body(export(queryset, "statements", "csv", bom="1")).encode("utf-8")
+    without = body(export(queryset, "statements", "csv", bom="0")).encode("utf-8")
+    assert without == with_mark.removeprefix(b"\xef\xbb\xbf")
+    assert not body(export(queryset, "statements", "json")).startswith("\ufeff")
+    refused = export(queryset, "statements", "csv", bom="yes")
+    assert refused.status_code == 400
+    assert "bom=1" in refused.content.decode()
+
+
+@pytest.mark.parametrize("number", ["-31.5", "+2", "-1e5", ".5"])
+def test_csv_signed_numbers_stay_numbers(number):
+    """A latitude of "-31.5" is a number to a spreadsheet, not a formula: no apostrophe."""
+    StatementFactory(speaker=RoleFactory().person, translation=number)
+    (row,) = csv_rows(export(Statement.objects.published(), "statements", "csv"))
+    assert row["translation"] == number
+
+
+@pytest.mark.parametrize("text", ["-2+3", "+A1", "-cmd|' /C calc'!A0", "=1"])
+def test_csv_formulas_that_start_like_numbers_are_still_text(text):
+    StatementFactory(speaker=RoleFactory().person, translation=text)
+    (row,) = csv_rows(export(Statement.objects.published(), "statements", "csv"))
+    assert row["translation"] == "'" + text

@@ -1,5 +1,6 @@
 """Atom feeds and the sitemap: only published records, queries that do not grow."""
 
+import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -95,7 +96,8 @@ def test_sitemap_lists_published_records_only(client, demo):
     assert "http://testserver/events/blinken-cleverly-call-2023-10-28/" in urls
     assert "http://testserver/places/mount-dov/" in urls
     assert "http://testserver/outlets/techballad/" in urls
-    assert sum("/statements/" in url for url in urls) == 7
+    assert sum("/statements/" in url for url in urls) == 8  # the list and the 7 public ones
+    assert "http://testserver/outlets/" in urls and "http://testserver/places/" in urls
     assert f"http://testserver/articles/{draft_article.slug}/" not in urls
     assert f"http://testserver/statements/{draft_statement.pk}/" not in urls
     assert "http://testserver/events/draft-event/" not in urls
@@ -110,3 +112,29 @@ def test_sitemap_section_queries_do_not_grow_with_rows(client, rows, django_asse
     # Queries: 1 count for the paginator; 1 the page of statements.
     with django_assert_max_num_queries(2):
         assert len(sitemap_urls(client, "/sitemap-statements.xml")) == rows
+
+
+def test_feeds_order_by_when_a_record_became_public_not_by_its_date(client):
+    """A quote from 2015 entered today reaches subscribers first, dated today."""
+    speaker = ActorFactory(slug="envoy")
+    recent = StatementFactory(speaker=speaker, text="Said this year.")
+    old_article = ArticleFactory(published_on=datetime.date(2015, 3, 1), status="draft")
+    backfilled = StatementFactory(
+        speaker=speaker,
+        article=old_article,
+        said_on=datetime.date(2015, 3, 1),
+        text="Said in 2015.",
+    )
+    old_article.status = PublicationStatus.PUBLISHED
+    old_article.save()  # the 2015 quote becomes public now, after the recent one
+    backfilled.refresh_from_db()
+    assert backfilled.published_at > recent.published_at
+    for url in ("/feeds/statements/", "/actors/envoy/feed/", "/statements/?format=atom"):
+        found = entries(client.get(url))
+        titles = [entry.find(f"{ATOM}title").text for entry in found]
+        assert [title.split(": ", 1)[1] for title in titles] == [
+            "Said in 2015.",
+            "Said this year.",
+        ], url
+        published = found[0].find(f"{ATOM}published").text
+        assert published.startswith(backfilled.published_at.date().isoformat()), url

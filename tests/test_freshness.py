@@ -15,10 +15,16 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import freshness
 from articles.formats.interchange import archive_export, archive_import
-from articles.models import PublicationStatus, Statement
+from articles.models import PublicationStatus, Statement, StatementEvent
 from articles.services import actor_merge, records_publish, records_unpublish
 
-from .factories import ActorFactory, ArticleFactory, OutletFactory, StatementFactory
+from .factories import (
+    ActorFactory,
+    ArticleFactory,
+    EventFactory,
+    OutletFactory,
+    StatementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 PUBLISHED, DRAFT = PublicationStatus.PUBLISHED, PublicationStatus.DRAFT
@@ -193,3 +199,14 @@ def test_the_health_check_is_never_answered_from_the_cache(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/healthz").status_code == 200
     assert len(queries) > 0  # it asks the database every time
+
+
+def test_a_statements_link_to_an_event_written_alone_moves_the_generation():
+    """Cached counts (an event's accounts by stance) must not outlive a change of links."""
+    statement, event = StatementFactory(), EventFactory()
+    before = freshness.current()
+    link = StatementEvent.objects.create(statement=statement, event=event, stance="denies")
+    after_create = freshness.current()
+    assert after_create != before
+    link.delete()
+    assert freshness.current() != after_create

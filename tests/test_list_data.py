@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def streamed(response) -> str:
-    return b"".join(response.streaming_content).decode()
+    # utf-8-sig: a CSV starts with the byte order mark spreadsheets need (data-format.md).
+    return b"".join(response.streaming_content).decode("utf-8-sig")
 
 
 def test_statement_list_exports_exactly_the_filtered_rows_as_csv(client, demo):

@@ -173,10 +173,13 @@ def test_statement_facet_years_newest_first(client, demo):
 def test_active_facet_value_links_to_its_removal(client, demo):
     response = client.get(STATEMENTS, {"kind": "quote"})
     facets = {f.title: f for f in response.context["facets"]}
-    quote = facets["Kinds"].values[0]
-    assert quote.active and quote.label == "Quote"
+    kinds = {v.label: v for v in facets["Kinds"].values}
+    assert kinds["Quote"].active and not kinds["Paraphrase"].active
     assert 'aria-current="true"' in response.content.decode()
     assert STATEMENTS in hrefs(response)
+    # The other kind is there to add, counted as it would be added.
+    assert (kinds["Quote"].count, kinds["Paraphrase"].count) == (2, 5)
+    assert f"{STATEMENTS}?kind=quote&kind=paraphrase" in hrefs(response)
 
 
 def test_active_filters_show_as_chips_that_remove_themselves(client, demo):
@@ -395,7 +398,7 @@ def test_article_list_filters(client, articles):
 def test_article_facets(client, articles):
     response = client.get(ARTICLES)
     facets = {f.title: [(v.label, v.count) for v in f.values] for f in response.context["facets"]}
-    assert facets["Languages"] == [("en", 2), ("ar", 1)]
+    assert facets["Languages"] == [("English", 2), ("Arabic", 1)]  # names, not codes
     assert facets["Years"] == [("2024", 1), ("2023", 1), ("2022", 1)]
     assert ("The Record", 1) in facets["Outlets"]
     assert "3 articles" in text(response)
@@ -507,9 +510,139 @@ def test_actor_facets(client, demo):
     response = client.get(ACTORS, {"country": "IL"})
     facets = {f.title: [(v.label, v.count) for v in f.values] for f in response.context["facets"]}
     assert facets["Kinds"] == [("Military", 2), ("Government body", 1), ("Person", 1), ("State", 1)]
-    assert facets["Countries"] == [("IL", 5)]
+    # The countries are named, and counted without the country filter: each adds itself.
+    countries = dict(facets["Countries"])
+    assert countries["Israel"] == 5 and countries["United Kingdom"] == 5
+    assert "IL" not in countries
     assert "Military (2)" in text(response)
     assert f"{ACTORS}?country=IL&kind=military" in hrefs(response)
+    assert f"{ACTORS}?country=IL&country=GB" in hrefs(response)
+
+
+# -- Several values of one filter -------------------------------------------------------
+
+
+def test_a_repeated_filter_means_either_and_filters_still_narrow_each_other(client, demo):
+    both = client.get(STATEMENTS + "?speaker=matthew-miller&speaker=israel-defense-forces")
+    assert sorted(speakers(both)) == ["israel-defense-forces"] * 4 + ["matthew-miller"]
+    quotes = client.get(
+        STATEMENTS + "?speaker=matthew-miller&speaker=israel-defense-forces&kind=quote"
+    )
+    assert speakers(quotes) == ["matthew-miller"]
+    kinds = client.get(STATEMENTS + "?kind=quote&kind=paraphrase")
+    assert len(listed(kinds)) == 7
+    # The same value twice, or typed as a name, counts once.
+    again = client.get(STATEMENTS + "?speaker=matthew-miller&speaker=Matthew+Miller")
+    assert speakers(again) == ["matthew-miller"]
+
+
+def test_repeated_filters_that_go_through_a_method_take_the_union(client, demo):
+    about = client.get(STATEMENTS + "?actor=antony-blinken&actor=israel-defense-forces")
+    assert sorted(speakers(about)) == [
+        "israel-defense-forces",
+        "israel-defense-forces",
+        "israel-defense-forces",
+        "israel-defense-forces",
+        "james-cleverly",
+        "matthew-miller",
+        "us-department-of-state",
+    ]
+    places = client.get(EVENTS + "?place=palestine&place=tel-aviv")
+    assert set(titles_of(places)) == {
+        "IDF ground operations in northern Gaza",
+        "Joe Biden visits Israel",
+    }
+    cleverly = set(titles_of(client.get(EVENTS, {"actor": "james-cleverly"})))
+    biden = set(titles_of(client.get(EVENTS, {"actor": "joe-biden"})))
+    either = client.get(EVENTS + "?actor=james-cleverly&actor=joe-biden")
+    assert set(titles_of(either)) == cleverly | biden and cleverly and biden
+
+
+def test_repeated_codes_filter_by_either_and_show_names(client, demo):
+    response = client.get(ACTORS + "?country=gb&country=IL")
+    both = listed(response)
+    assert {a.country for a in both} == {"GB", "IL"}
+    assert len(both) == 10
+    assert [(c.label, c.value) for c in response.context["chips"]] == [
+        ("Country", "United Kingdom"),
+        ("Country", "Israel"),
+    ]
+    form = response.content.decode()
+    assert '<option value="GB" selected>United Kingdom</option>' in form
+    assert '<option value="IL" selected>Israel</option>' in form
+    ArticleFactory(language="ar", title="Arabic report")
+    ArticleFactory(language="fr", title="French report")
+    response = client.get(ARTICLES + "?language=ar&language=FR")
+    assert sorted(a.title for a in listed(response)) == ["Arabic report", "French report"]
+    assert "Language: Arabic" in text(response) and "Language: French" in text(response)
+    assert '<option value="ar" selected>Arabic</option>' in response.content.decode()
+
+
+def test_each_value_has_a_chip_that_removes_only_it(client, demo):
+    response = client.get(STATEMENTS + "?speaker=matthew-miller&speaker=james-cleverly&kind=quote")
+    chips = [(c.label, c.value) for c in response.context["chips"]]
+    assert chips == [
+        ("Speaker", "Matthew Miller"),
+        ("Speaker", "James Cleverly"),
+        ("Kind", "Quote"),
+    ]
+    links = hrefs(response)
+    assert f"{STATEMENTS}?speaker=james-cleverly&kind=quote" in links
+    assert f"{STATEMENTS}?speaker=matthew-miller&kind=quote" in links
+    assert f"{STATEMENTS}?speaker=matthew-miller&speaker=james-cleverly" in links
+
+
+def test_a_facet_adds_its_value_to_the_chosen_ones(client, demo):
+    response = client.get(STATEMENTS, {"speaker": "matthew-miller"})
+    facets = {f.title: {v.label: v for v in f.values} for f in response.context["facets"]}
+    speakers_facet = facets["Speakers"]
+    # The facet of a filter in use counts without it: the other speakers are there to add.
+    assert speakers_facet["Matthew Miller"].active
+    assert speakers_facet["Israel Defense Forces"].count == 4
+    assert not speakers_facet["Israel Defense Forces"].active
+    assert f"{STATEMENTS}?speaker=matthew-miller&speaker=israel-defense-forces" in hrefs(response)
+    # The other facets count the current result.
+    assert {label: v.count for label, v in facets["Kinds"].items()} == {"Quote": 1}
+
+
+def test_a_chosen_value_outside_the_top_values_is_still_listed_to_remove(client, demo):
+    response = client.get(STATEMENTS + "?speaker=israel-defense-forces&kind=quote")
+    facets = {f.title: {v.label: v for v in f.values} for f in response.context["facets"]}
+    chosen = facets["Speakers"]["Israel Defense Forces"]
+    assert chosen.active and chosen.count is None  # no quote of theirs in the result
+    assert f"{STATEMENTS}?kind=quote" in hrefs(response)
+
+
+def test_one_bad_value_among_several_answers_400_naming_it(client, demo):
+    response = client.get(STATEMENTS + "?speaker=matthew-miller&speaker=nobody-at-all")
+    assert response.status_code == 400
+    assert "No actor has the slug, name or alias “nobody-at-all”." in text(response)
+    assert listed(response) == []
+    chips = [c.value for c in response.context["chips"]]
+    assert chips == ["matthew-miller", "nobody-at-all"]  # each one click from removal
+
+
+def test_too_many_values_of_one_filter_answer_400(client, demo):
+    query = "&".join(f"kind=quote&speaker=actor-{n}" for n in range(25))
+    response = client.get(f"{STATEMENTS}?{query}")
+    assert response.status_code == 400
+    assert "At most 20 values of one filter, please: this link has 25." in text(response)
+
+
+def test_empty_parameters_never_reach_the_links_of_the_page(client, demo, settings):
+    settings.PAGE_SIZE = 2
+    response = client.get(
+        STATEMENTS + "?q=&date_from=&speaker=&kind=paraphrase&kind=&outlet=&language=&page=1"
+    )
+    assert response.status_code == 200
+    assert len(listed(response)) == 2
+    links = [link for link in hrefs(response) if link.startswith(("?", STATEMENTS + "?"))]
+    assert len(links) > 5  # pager, facets, chips, exports
+    for link in links:
+        assert not re.search(r"=(&|$)", link), link
+    assert "?kind=paraphrase&page=2" in links
+    assert "?kind=paraphrase&format=csv" in links
+    assert [(c.label, c.value) for c in response.context["chips"]] == [("Kind", "Paraphrase")]
 
 
 # -- Query counts ------------------------------------------------------------------------
@@ -527,18 +660,23 @@ def make_statements(count: int) -> None:
 @pytest.mark.parametrize("rows", [5, 200])
 def test_statement_list_query_count_does_not_grow(client, django_assert_max_num_queries, rows):
     make_statements(rows)
-    # 1 count, 2 the page of statements (speaker, on_behalf_of, article, outlet, event
-    # joined), 3 the speakers' roles with organisations (prefetch), 4-8 the facets
-    # (speakers, kinds, channels, outlets, years), 9 the speaker check (by slug, name or
-    # alias), 10 the options of the outlet select. The actor fields are text fields with
-    # suggestions: no options to read.
+    # 1 count, 2 the page of statements (speaker, on_behalf_of, article, outlet joined),
+    # 3 the speakers' roles with organisations (prefetch), 4-10 the facets (speakers,
+    # kinds, stances, channels, outlets, attribution, years), 11 the speaker check (by
+    # slug, name or alias), 12-13 the options of the outlet and language selects. The
+    # actor and event fields are text fields: no options to read.
     slug = Statement.objects.first().speaker.slug
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):
         response = client.get(STATEMENTS, {"speaker": slug})
     assert response.status_code == 200
-    with django_assert_max_num_queries(9):  # no filter: no check
+    with django_assert_max_num_queries(12):  # no filter: no check
         response = client.get(STATEMENTS)
     assert len(listed(response)) == min(rows, 25)
+    # Several speakers: one check each (at most MAX_VALUES), the rest as above.
+    several = [s.speaker.slug for s in Statement.objects.all()[:3]]
+    with django_assert_max_num_queries(15):
+        response = client.get(STATEMENTS, {"speaker": several})
+    assert len(listed(response)) == min(rows, 3)
 
 
 @pytest.mark.parametrize("rows", [5, 200])
@@ -547,8 +685,8 @@ def test_article_list_query_count_does_not_grow(client, django_assert_max_num_qu
         article = ArticleFactory()
         article.mentioned_actors.add(ActorFactory())
     # 1 count, 2 the page of articles with outlets, 3-5 the facets (outlets, languages,
-    # years), 6 the options of the outlet select.
-    with django_assert_max_num_queries(6):
+    # years), 6-7 the options of the outlet and language selects.
+    with django_assert_max_num_queries(7):
         response = client.get(ARTICLES)
     assert len(listed(response)) == min(rows, 25)
 
@@ -569,6 +707,10 @@ def test_event_list_query_count_does_not_grow(client, django_assert_max_num_quer
     with django_assert_max_num_queries(8):
         response = client.get(EVENTS, {"place": place.slug})
     assert len(listed(response)) == min(rows, 25)
+    other = PlaceFactory()
+    with django_assert_max_num_queries(9):  # one check per place, the union a subquery
+        response = client.get(EVENTS, {"place": [place.slug, other.slug]})
+    assert len(listed(response)) == min(rows, 25)
 
 
 @pytest.mark.parametrize("rows", [5, 200])
@@ -577,8 +719,8 @@ def test_actor_list_query_count_does_not_grow(client, django_assert_max_num_quer
     for _ in range(rows):
         StatementFactory(speaker=ActorFactory(parent=parent, country="GB"))
     # 1 count, 2 the page of actors with parents and statement counts (subquery),
-    # 3-4 the facets (kinds, countries).
-    with django_assert_max_num_queries(4):
+    # 3-4 the facets (kinds, countries), 5 the options of the country select.
+    with django_assert_max_num_queries(5):
         response = client.get(ACTORS, {"sort": "most_quoted"})
     assert len(listed(response)) == min(rows + 1, 25)
 

@@ -61,6 +61,8 @@ def test_navigation_links_every_section_by_its_url_name(client):
         reverse("articles:article_list"),
         reverse("articles:event_list"),
         reverse("articles:dates"),
+        reverse("articles:outlets"),
+        reverse("articles:places"),
     ]
     assert "aria-current" not in nav  # the home page is no section
 

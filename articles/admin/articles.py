@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,16 +22,35 @@ from ..models import (
     Statement,
     StatementEvent,
 )
-from ..services import article_mention_add, correction_record, records_publish, records_unpublish
+from ..services import (
+    article_mention_add,
+    correction_record,
+    records_publish,
+    records_unpublish,
+    statement_event_link,
+)
 from .base import ArchiveHistoryAdmin, ArchiveModelAdmin
 from .forms import (
     ArticleAdminForm,
     EditConflict,
     EventAdminForm,
     StatementAdminForm,
+    StatementEventForm,
     StatementInlineForm,
 )
-from .suggestions import actor_suggestions, known_names, quote_suggestions
+from .suggestions import (
+    actor_suggestions,
+    event_link_suggestions,
+    known_names,
+    quote_suggestions,
+)
+
+# What an editor needs to edit a statement's events under it on the article's page.
+EVENT_LINK_PERMISSIONS = [
+    "articles.add_statementevent",
+    "articles.change_statementevent",
+    "articles.delete_statementevent",
+]
 
 
 class PublicationActionsMixin:
@@ -154,19 +173,38 @@ class PlaceAdmin(ArchiveModelAdmin):
 class StatementInline(admin.StackedInline):
     model = Statement
     form = StatementInlineForm
+    # Django's stacked inline, with each statement's events in rows under its fields.
+    template = "admin/articles/article/statement_inline.html"
     extra = 0
-    autocomplete_fields = ["speaker", "on_behalf_of", "mentioned_actors"]
+    autocomplete_fields = ["speaker", "on_behalf_of", "mentioned_actors", "primary_source_issuer"]
     fields = [
         ("speaker", "on_behalf_of"),
         "text",
         ("kind", "channel", "said_on", "language", "status"),
         "translation",
-        "source_url",
+        ("verification", "source_url", "primary_source_issuer"),
+        "primary_text",
         "mentioned_actors",
         "correction_note",
         "opened_version",
     ]
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Without the rights on links, an editor sees a statement's events, read only.
+        formset.form.may_edit_events = request.user.has_perms(EVENT_LINK_PERMISSIONS)
+        return formset
+
+    def get_queryset(self, request):
+        # Each statement's event rows, with their events, in one query for the page.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("event_links", queryset=StatementEvent.objects.select_related("event"))
+            )
+        )
 
 
 @admin.register(Article)
@@ -212,6 +250,11 @@ class ArticleAdmin(
                 "<path:object_id>/mention/",
                 self.admin_site.admin_view(self.add_mention_view),
                 name=f"{opts.app_label}_{opts.model_name}_add_mention",
+            ),
+            path(
+                "<path:object_id>/link-events/",
+                self.admin_site.admin_view(self.link_events_view),
+                name=f"{opts.app_label}_{opts.model_name}_link_events",
             ),
             *super().get_urls(),
         ]
@@ -260,6 +303,9 @@ class ArticleAdmin(
             "actor_suggestions": actor_suggestions(article.body, exclude_ids=linked, names=names),
             "quote_suggestions": quotes,
             "add_mention_url": reverse("admin:articles_article_add_mention", args=[article.pk]),
+            "event_link_suggestions": event_link_suggestions(article),
+            "link_events_url": reverse("admin:articles_article_link_events", args=[article.pk]),
+            "stance_choices": StatementEvent.Stance.choices,
         }
 
     def add_mention_view(self, request, object_id):
@@ -284,9 +330,63 @@ class ArticleAdmin(
             messages.info(request, f"{actor.name} was already among the actors mentioned.")
         return HttpResponseRedirect(change_url)
 
+    def link_events_view(self, request, object_id):
+        """Accept the checked event suggestions: link each statement with the chosen stance.
+
+        The form sends `link` = "<statement id>:<event id>" for each checked suggestion
+        and `stance-<statement id>-<event id>` for its stance.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, object_id)
+        if article is None:
+            messages.error(request, "That article does not exist.")
+            return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+        if not (
+            self.has_change_permission(request, article)
+            and request.user.has_perm("articles.add_statementevent")
+        ):
+            raise PermissionDenied
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        pairs = []
+        for value in request.POST.getlist("link"):
+            statement_id, _, event_id = value.partition(":")
+            if statement_id.isdigit() and event_id.isdigit():
+                pairs.append((int(statement_id), int(event_id)))
+        if not pairs:
+            messages.warning(request, "No suggestion was checked: nothing was linked.")
+            return HttpResponseRedirect(change_url)
+        statements = article.statements.select_related("speaker").in_bulk(
+            [statement_id for statement_id, _ in pairs]
+        )
+        events = Event.objects.in_bulk([event_id for _, event_id in pairs])
+        stances = set(StatementEvent.Stance.values)
+        linked, refused = [], []
+        for statement_id, event_id in pairs:
+            statement, event = statements.get(statement_id), events.get(event_id)
+            stance = request.POST.get(f"stance-{statement_id}-{event_id}", "")
+            if statement is None or event is None or stance not in stances:
+                refused.append(f"{statement_id}:{event_id}")
+                continue
+            if statement_event_link(statement=statement, event=event, stance=stance):
+                label = StatementEvent.Stance(stance).label.lower()
+                linked.append(f"{statement.speaker.name} {label} “{event.title}”")
+        if linked:
+            messages.success(request, "Linked: " + "; ".join(linked) + ".")
+        if refused:
+            messages.error(
+                request,
+                "Some suggestions were not linked: the statement is not this article's, "
+                "the event no longer exists, or the stance is unknown. Check the list again.",
+            )
+        if not linked and not refused:
+            messages.info(request, "Those statements were already linked to those events.")
+        return HttpResponseRedirect(change_url)
+
 
 class StatementEventInline(admin.TabularInline):
     model = StatementEvent
+    form = StatementEventForm  # the figure rules' errors on their fields
     extra = 1
     autocomplete_fields = ["event"]
     fields = ["event", "stance", "figure_kind", "claimed_figure", "claimed_figure_max", "note"]
@@ -298,12 +398,29 @@ class StatementAdmin(
 ):
     form = StatementAdminForm
     inlines = [StatementEventInline]
-    list_display = ["short_text", "speaker", "kind", "channel", "said_on", "status", "article"]
-    list_filter = ["status", "kind", "channel", "language"]
+    list_display = [
+        "short_text",
+        "speaker",
+        "kind",
+        "channel",
+        "said_on",
+        "verification",
+        "status",
+        "article",
+    ]
+    list_filter = ["verification", "status", "kind", "channel", "language"]
+    # The filters show their counts: how many statements are still "as reported".
+    show_facets = admin.ShowFacets.ALWAYS
     list_select_related = ["speaker", "article"]
     search_fields = ["text", "translation", "speaker__name", "article__title"]
     date_hierarchy = "said_on"
-    autocomplete_fields = ["article", "speaker", "on_behalf_of", "mentioned_actors"]
+    autocomplete_fields = [
+        "article",
+        "speaker",
+        "on_behalf_of",
+        "mentioned_actors",
+        "primary_source_issuer",
+    ]
     readonly_fields = ["created_at", "updated_at"]
     fields = [
         ("article", "opened_version"),
@@ -312,7 +429,8 @@ class StatementAdmin(
         "correction_note",
         ("kind", "channel", "said_on", "language", "status"),
         "translation",
-        "source_url",
+        ("verification", "source_url", "primary_source_issuer"),
+        "primary_text",
         "mentioned_actors",
         ("created_at", "updated_at"),
     ]

@@ -1,11 +1,16 @@
-"""Admin forms: correction notes for published text, optimistic locking."""
+"""Admin forms: correction notes for published text, optimistic locking, and a
+statement's events edited with the statement."""
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .. import quotes
-from ..models import PublicationStatus, Statement
+from ..models import PublicationStatus, Statement, StatementEvent
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -168,8 +173,200 @@ class StatementAdminForm(VersionedForm, CorrectionNoteForm):
     public_lookup = {"status": PUBLISHED, "article__status": PUBLISHED}
 
 
+class EventSearch(AutocompleteSelect):
+    """The admin's event search; a row's saved event is shown without a query per row."""
+
+    known: dict[str, str] = {}
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in ("", "None")}
+        if not selected or not selected <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        options = [
+            self.create_option(name, pk, self.known[pk], True, index)
+            for index, pk in enumerate(sorted(selected))
+        ]
+        if not self.is_required and not self.allow_multiple_selected:
+            options.insert(0, self.create_option(name, "", "", False, 0))
+        return [(None, options, 0)]
+
+
+class StatementEventForm(forms.ModelForm):
+    """One account a statement gives of an event: the event, the stance, a figure.
+
+    The model's CheckConstraints hold the figure rules, but Django reports a violated
+    constraint above the whole row. The same rules are checked here first so that each
+    message sits on the field to fix; a field with an error is then left out of the
+    constraint check, so the message is not repeated.
+    """
+
+    class Meta:
+        model = StatementEvent
+        fields = ["event", "stance", "figure_kind", "claimed_figure", "claimed_figure_max", "note"]
+        labels = {
+            "figure_kind": "Figure counts",
+            "claimed_figure": "Figure",
+            "claimed_figure_max": "Top of range",
+        }
+        widgets = {
+            "claimed_figure": forms.NumberInput(attrs={"class": "vIntegerField", "min": 0}),
+            "claimed_figure_max": forms.NumberInput(attrs={"class": "vIntegerField", "min": 0}),
+            "note": forms.TextInput(attrs={"size": 20, "dir": "auto"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = self.fields["event"].widget
+        event = self.instance.event if self.instance.event_id else None
+        if isinstance(widget, EventSearch) and event is not None:
+            # The row's event came with it (select_related): its title is known.
+            widget.known = {str(event.pk): str(event)}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        kind = cleaned_data.get("figure_kind")
+        figure = cleaned_data.get("claimed_figure")
+        top = cleaned_data.get("claimed_figure_max")
+        if figure is not None and not kind and "figure_kind" not in self.errors:
+            self.add_error(
+                "figure_kind",
+                "A figure needs what it counts: choose one (killed, injured…), "
+                "or clear the figure.",
+            )
+        if kind and figure is None and "claimed_figure" not in self.errors:
+            self.add_error(
+                "claimed_figure",
+                "Give the number the statement claims, or clear what it counts.",
+            )
+        if top is not None and "claimed_figure_max" not in self.errors:
+            if figure is None and "claimed_figure" not in self.errors:
+                self.add_error(
+                    "claimed_figure_max",
+                    "A range needs its bottom: give the figure first.",
+                )
+            elif figure is not None and top < figure:
+                self.add_error(
+                    "claimed_figure_max",
+                    f"The top of a range is at least its bottom, {figure}.",
+                )
+        return cleaned_data
+
+
+class BaseStatementEventFormSet(BaseInlineFormSet):
+    def get_queryset(self):
+        # The statements of the article's page come with their links (StatementInline's
+        # queryset prefetches them, with their events): no query per statement.
+        prefetched = getattr(self.instance, "_prefetched_objects_cache", {})
+        if self.instance.pk is not None and "event_links" in prefetched:
+            return prefetched["event_links"]
+        return super().get_queryset()
+
+    def get_unique_error_message(self, unique_check):
+        return (
+            "Two rows give the same event with the same stance and the same kind of figure: "
+            "remove one, or put both figures in one row as a range."
+        )
+
+    def clean(self):
+        super().clean()
+        for form in self.initial_forms:
+            if form.errors.get("id"):
+                # The link this row edits is gone: removed by another editor since the
+                # page was opened. Saving the row would bring it back unnoticed.
+                raise ValidationError(
+                    "Someone else changed this statement's events after you opened the "
+                    "page: a link shown here no longer exists. Your changes have NOT been "
+                    "saved. Reload the page to see the current events.",
+                    code="edit_conflict",
+                )
+
+
+def _event_link_field(db_field, **kwargs):
+    if db_field.name == "event":
+        # The event search of the admin (EventAdmin.search_fields), as on the statement page.
+        kwargs["widget"] = EventSearch(db_field, admin.site)
+    return db_field.formfield(**kwargs)
+
+
+StatementEventFormSet = inlineformset_factory(
+    Statement,
+    StatementEvent,
+    form=StatementEventForm,
+    formset=BaseStatementEventFormSet,
+    formfield_callback=_event_link_field,
+    extra=1,
+    can_delete=True,
+)
+
+
 class StatementInlineForm(StatementAdminForm):
+    """A statement on its article's page, with its events edited in rows under it.
+
+    Django's admin has no nested inlines, so the statement's links to events are a
+    formset owned by this form (prefix `<statement prefix>-events`): validated with the
+    statement, saved with it, and counted as a change of the statement, so that the
+    statement's optimistic locking covers them (see docs/decisions.md).
+    """
+
     check_unchanged = False
+    # Set by StatementInline.get_formset from the editor's permissions.
+    may_edit_events = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        prefix = self.add_prefix("events")
+        # A POST without the rows (an older page, a script) leaves the links alone.
+        bound = self.is_bound and f"{prefix}-TOTAL_FORMS" in self.data
+        if not self.may_edit_events:
+            bound = False
+        self.event_links = StatementEventFormSet(
+            data=self.data if bound else None,
+            instance=self.instance,
+            prefix=prefix,
+            queryset=StatementEvent.objects.select_related("event"),
+        )
+
+    @property
+    def media(self):
+        return super().media + self.event_links.media
+
+    @cached_property
+    def changed_data(self):
+        changed = super().changed_data
+        if self.event_links.is_bound and self.event_links.has_changed():
+            # Named in the admin's change message ("Changed events for statement …").
+            changed = [*changed, "events"]
+        return changed
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.event_links.is_bound and not self.event_links.is_valid():
+            self.add_error(
+                None,
+                "This statement's events have errors: see the marked rows under it. "
+                "Nothing has been saved.",
+            )
+        return cleaned_data
+
+    def save(self, commit=True):
+        statement = super().save(commit=commit)
+        if commit:
+            self._save_event_links()
+        else:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_links():
+                save_m2m()
+                self._save_event_links()
+
+            self.save_m2m = save_m2m_and_links
+        return statement
+
+    def _save_event_links(self):
+        if self.event_links.is_bound:
+            # A new statement has its primary key only now.
+            self.event_links.instance = self.instance
+            self.event_links.save()  # each link's change is in StatementEvent's history
 
 
 class EventAdminForm(VersionedForm, CorrectionNoteForm):

@@ -5,13 +5,21 @@ aliases ("US", "IDF", "UK") which must match exactly, so that "us" in "join us" 
 taken for the United States. Quoted passages are text between “…” or "…" with a known
 actor's name or alias within `NEARBY` characters; a person is preferred to an
 organisation, then the nearest name wins.
+
+Events proposed for the article's statements are the events reported in the article
+and the events in which the statement's speaker took part around the article's date;
+see `event_link_suggestions`.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from actors.models import Actor, Alias
 
+from ..models import Article, Event, EventParticipant, Statement, StatementEvent
 from ..quotes import normalise
 
 NEARBY = 200
@@ -138,4 +146,100 @@ def quote_suggestions(body: str, *, recorded: list[str] = (), names=None) -> lis
             suggestions.append(
                 QuoteSuggestion(text=text, speaker=best[2], matched=best[1], start=quoted.start())
             )
+    return suggestions
+
+
+# A speaker's event counts as "around the article's date" when it was under way at some
+# time from this many days before the article to the day after it (a report is usually
+# about the past week; a statement can announce what starts the next day).
+EVENT_DAYS_BEFORE = 7
+EVENT_DAYS_AFTER = 1
+
+
+@dataclass(frozen=True)
+class EventLinkSuggestion:
+    statement: Statement
+    event: Event
+    stance: str  # the proposed StatementEvent.Stance
+    reason: str  # why the event is proposed, for the editor
+
+    @property
+    def key(self) -> str:
+        return f"{self.statement.pk}:{self.event.pk}"
+
+
+def event_link_suggestions(article: Article) -> list[EventLinkSuggestion]:
+    """For each statement of `article`, the events it may give an account of, not linked yet.
+
+    Proposed: the events reported in the article (`Event.articles`), and the events in
+    which the statement's speaker took part (`Event.participants`) that were under way
+    from EVENT_DAYS_BEFORE days before the article's date to EVENT_DAYS_AFTER after it.
+    The stance proposed is "claims" when the speaker initiated the event (an army's
+    statement about its own strike claims it), otherwise "describes"; the editor can
+    change it before accepting. Drafts are included: this is for editors. An event
+    already linked to the statement, whatever the stance, is not proposed again.
+    Five queries, whatever the number of statements and events.
+    """
+    statements = list(article.statements.select_related("speaker").order_by("pk"))
+    if not statements:
+        return []
+    speakers = {statement.speaker_id for statement in statements}
+    start = article.published_on - datetime.timedelta(days=EVENT_DAYS_BEFORE)
+    end = article.published_on + datetime.timedelta(days=EVENT_DAYS_AFTER)
+    under_way = Q(start_date__lte=end) & (
+        Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
+    )
+    events = {
+        event.pk: event
+        for event in Event.objects.filter(
+            Q(articles=article) | (Q(participations__actor__in=speakers) & under_way)
+        )
+        .distinct()
+        .only("pk", "title", "start_date", "end_date", "status")
+        .order_by("start_date", "title")
+    }
+    if not events:
+        return []
+    reported = set(
+        Event.articles.through.objects.filter(article=article, event__in=events).values_list(
+            "event_id", flat=True
+        )
+    )
+    roles = {
+        (event_id, actor_id): role
+        for event_id, actor_id, role in EventParticipant.objects.filter(
+            event__in=events, actor__in=speakers
+        ).values_list("event_id", "actor_id", "role")
+    }
+    linked = set(
+        StatementEvent.objects.filter(statement__in=statements).values_list(
+            "statement_id", "event_id"
+        )
+    )
+    suggestions = []
+    for statement in statements:
+        for event in events.values():
+            if (statement.pk, event.pk) in linked:
+                continue
+            role = roles.get((event.pk, statement.speaker_id))
+            reasons = []
+            if event.pk in reported:
+                reasons.append("reported in this article")
+            if role is not None:
+                if not (event.start_date <= end and (event.end_date or event.start_date) >= start):
+                    if not reasons:
+                        continue  # the speaker's event, but far from the article's date
+                else:
+                    reasons.append(
+                        f"{statement.speaker.name} took part as "
+                        f"{EventParticipant.Role(role).label.lower()}"
+                    )
+            if not reasons:
+                continue
+            stance = (
+                StatementEvent.Stance.CLAIMS
+                if role == EventParticipant.Role.INITIATOR
+                else StatementEvent.Stance.DESCRIBES
+            )
+            suggestions.append(EventLinkSuggestion(statement, event, stance, "; ".join(reasons)))
     return suggestions

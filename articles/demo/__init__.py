@@ -311,6 +311,10 @@ STATEMENTS = [
     {
         "speaker": "matthew-miller",
         "on_behalf_of": "us-department-of-state",
+        # Printed as Miller's words, this is the outlet's rewording of the State
+        # Department's readout (it even implies hostages were released). The readout's
+        # own wording is not in the archive: as reported, issued by the Department.
+        "issuer": "us-department-of-state",
         "kind": "quote",
         "channel": "call_readout",
         "said_on": "2023-10-29",
@@ -328,6 +332,10 @@ STATEMENTS = [
     {
         "speaker": "james-cleverly",
         "on_behalf_of": "foreign-commonwealth-development-office",
+        # The article credits Cleverly, but the post speaks of him in the third person
+        # ("Today @JamesCleverly spoke to…"): the Foreign Office's account posted it. Its
+        # own wording is not in the archive, so it stays as reported.
+        "issuer": "foreign-commonwealth-development-office",
         "kind": "quote",
         "channel": "social_media",
         "said_on": "2023-10-28",

@@ -24,19 +24,22 @@ FEED_LENGTH = 50
 
 
 def list_feed_response(
-    request: HttpRequest, queryset: QuerySet, *, record: RecordType
+    request: HttpRequest, queryset: QuerySet, *, record: RecordType, title: str = ""
 ) -> HttpResponse:
-    """An Atom feed of the newest rows of a filtered list (`?format=atom`)."""
+    """An Atom feed of the rows of a filtered list or a page (`?format=atom`), the latest to
+    become public first. `title` names the rows ("Statements about …"); a list's default
+    is its type."""
     params = request.GET.copy()
     params.pop("format", None)
     params.pop("page", None)
     query = params.urlencode()
     link = absolute(request.path + (f"?{query}" if query else ""))
     plural = record.noun[1]
+    title = title or f"{plural.capitalize()}{' (filtered)' if query else ''}"
     feed = Atom1Feed(
-        title=f"{plural.capitalize()}{' (filtered)' if query else ''} · {settings.SITE_NAME}",
+        title=f"{title} · {settings.SITE_NAME}",
         link=link,
-        description=f"The newest {plural} of {link}",
+        description=f"The {plural} of {link}, the latest to become public first",
         feed_url=absolute(request.get_full_path()),
         language="en",
     )

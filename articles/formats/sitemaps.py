@@ -1,4 +1,5 @@
-"""`/sitemap.xml`: an index of one sitemap per record type, public records only.
+"""`/sitemap.xml`: an index of one sitemap per record type, public records only, and one
+of the pages that lead to them (the lists and the indexes).
 
 Every `<loc>` is absolute from SITE_URL (`articles.links`), never from the host the
 request named: Django's sitemap views would otherwise write whatever Host a client sent.
@@ -16,7 +17,15 @@ from ..records.base import RecordType
 from ..records.registry import RECORD_TYPES
 
 
-class RecordSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """A sitemap whose locations are absolute from SITE_URL."""
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        scheme, host = site_origin()
+        return super().get_urls(page, site=SimpleNamespace(domain=host), protocol=scheme)
+
+
+class RecordSitemap(SiteSitemap):
     """The public rows of one record type, reading only the fields the entry needs."""
 
     limit = 10_000
@@ -30,13 +39,29 @@ class RecordSitemap(Sitemap):
     def lastmod(self, obj):
         return getattr(obj, "updated_at", None)
 
-    def get_urls(self, page=1, site=None, protocol=None):
-        scheme, host = site_origin()
-        return super().get_urls(page, site=SimpleNamespace(domain=host), protocol=scheme)
+
+class PageSitemap(SiteSitemap):
+    """The lists and indexes a reader browses from: one entry per URL name, no query."""
+
+    def items(self):
+        return [
+            "articles:home",
+            "articles:statement_list",
+            "actors:list",
+            "articles:article_list",
+            "articles:event_list",
+            "articles:dates",
+            "articles:outlets",
+            "articles:places",
+        ]
+
+    def location(self, item):
+        return reverse(item)
 
 
 SITEMAPS = {
-    key: RecordSitemap(record) for key, record in RECORD_TYPES.items() if record.sitemap_fields
+    "pages": PageSitemap(),
+    **{key: RecordSitemap(record) for key, record in RECORD_TYPES.items() if record.sitemap_fields},
 }
 
 

@@ -8,6 +8,16 @@ match. Atom holds the newest `FEED_LENGTH` rows. The columns are the record type
 declaration (`articles/records/`), documented in docs/data-format.md; add columns at the
 end, never rename or remove one.
 
+A CSV file (live, or prepared in /downloads/) opens in a spreadsheet as it is meant to:
+it starts with a UTF-8 byte order mark, without which Excel reads UTF-8 as the local code
+page (Arabic, Hebrew and curly quotes turn to mojibake); `?bom=0` leaves the mark out for
+programs that do not expect it.
+A text cell that a spreadsheet would run as a formula starts with an apostrophe.
+
+Pages other than the lists (search, dates, an outlet, a place, an actor's sections, an
+event's statements) pass their own public rows here: every export goes through the same
+bound and slots. `requested_format(request)` says whether a data format was asked for.
+
 A file is whole or visibly broken, never silently short:
 - a list of more than `EXPORT_MAX_ROWS` rows is refused before anything is streamed (422,
   naming the count, the bound, and the two ways out: narrower filters or the prepared
@@ -22,6 +32,7 @@ A file is whole or visibly broken, never silently short:
 import csv
 import datetime
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -54,19 +65,23 @@ class _Echo:
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A signed number ("-31.5", a latitude) is read as a number, not run: it stays as it is.
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+BOM = "\ufeff"
 
 
 def _inert(value):
     """A text cell a spreadsheet will not run: a leading apostrophe before a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(value):
         return "'" + value
     return value
 
 
-def csv_text(rows: Iterable[dict], *, record: RecordType) -> Iterator[str]:
-    """The CSV file of these rows, piece by piece: the header, then one line per row."""
+def csv_text(rows: Iterable[dict], *, record: RecordType, bom: bool = True) -> Iterator[str]:
+    """The CSV file of these rows, piece by piece: the header (after the byte order mark),
+    then one line per row."""
     writer = csv.DictWriter(_Echo(), fieldnames=record.column_names)
-    yield writer.writeheader()
+    yield (BOM if bom else "") + writer.writeheader()
     for row in rows:
         yield writer.writerow({name: _inert(value) for name, value in row.items()})
 
@@ -81,8 +96,8 @@ def json_text(rows: Iterable[dict], *, record: RecordType) -> Iterator[str]:
     yield "\n]\n"
 
 
-def stream_csv(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
-    return csv_text(rows(queryset, record=record), record=record)
+def stream_csv(queryset: QuerySet, *, record: RecordType, bom: bool = True) -> Iterator[str]:
+    return csv_text(rows(queryset, record=record), record=record, bom=bom)
 
 
 def stream_json(queryset: QuerySet, *, record: RecordType) -> Iterator[str]:
@@ -99,20 +114,34 @@ def _filename(record: RecordType, extension: str) -> str:
     return f"{record.key}-{datetime.date.today().isoformat()}.{extension}"
 
 
+def requested_format(request: HttpRequest) -> str:
+    """The data format the request asks for (`?format=`), "" for the HTML page."""
+    return request.GET.get("format", "").strip().lower()
+
+
+def bad_request(message: str) -> HttpResponse:
+    """400 with a plain-text message: a data request is answered with data or a reason."""
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
 def export_response(
-    request: HttpRequest, queryset: QuerySet, *, record: RecordType
+    request: HttpRequest, queryset: QuerySet, *, record: RecordType, title: str = ""
 ) -> HttpResponse | None:
-    """The list as CSV, JSON or Atom when `?format=` asks for it; None for the HTML page."""
-    fmt = request.GET.get("format", "").strip().lower()
+    """The rows as CSV, JSON or Atom when `?format=` asks for it; None for the HTML page.
+
+    `title` names the rows in the feed ("Statements of October 2023")."""
+    fmt = requested_format(request)
     if not fmt:
         return None
     if fmt not in FORMATS:
-        return HttpResponseBadRequest(
-            f"Unknown format {fmt[:20]!r}: use format=csv, format=json or format=atom.",
-            content_type="text/plain; charset=utf-8",
+        return bad_request(
+            f"Unknown format {fmt[:20]!r}: use format=csv, format=json or format=atom."
         )
+    bom = request.GET.get("bom", "1").strip()
+    if fmt == "csv" and bom not in ("0", "1"):
+        return bad_request(f"bom={bom[:20]!r}: use bom=1 (the default) or bom=0.")
     if fmt == "atom":
-        return atom.list_feed_response(request, queryset, record=record)
+        return atom.list_feed_response(request, queryset, record=record, title=title)
     bound = settings.EXPORT_MAX_ROWS
     if count_up_to(queryset, bound + 1) > bound:
         return _too_large(request, queryset, record=record, bound=bound)
@@ -120,7 +149,8 @@ def export_response(
     if slot is None:
         return _busy(request, record=record)
     stream, content_type = STREAMS[fmt]
-    content = _Holding(stream(queryset, record=record), slot)
+    pieces = stream(queryset, record=record, **({"bom": bom == "1"} if fmt == "csv" else {}))
+    content = _Holding(pieces, slot)
     response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{_filename(record, fmt)}"'
     return response

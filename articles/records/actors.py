@@ -1,10 +1,7 @@
 """Actors: who acts, speaks or is spoken about. Everything the pages and formats know
 about them. Actors carry no publication status: every actor is public."""
 
-import django_filters
-from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -12,6 +9,7 @@ from actors.models import Actor, Role
 
 from ..links import path_for, permalink
 from ..models import Statement
+from ..names import country_name
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType
 from .facets import count_by
@@ -53,28 +51,13 @@ class ActorFilter(f.ListFilterSet):
 
     q = f.text_filter("Name or alias")
     kind = f.choice_filter("kind", "Kind", Actor.Kind.choices, "kind of actor")
-    country = django_filters.CharFilter(
-        field_name="country",
-        lookup_expr="exact",
-        label="Country",
-        help_text="Two-letter ISO code: GB, US, IL…",
-        method="filter_country",
-        validators=[
-            RegexValidator(
-                r"^[A-Za-z]{2}$", "A country is a two-letter ISO 3166 code such as GB or US."
-            )
-        ],
-        widget=forms.TextInput(attrs={"size": 4, "maxlength": 2, "autocapitalize": "characters"}),
-    )
+    country = f.country_filter(public())
     sort = f.sort_filter(SORTS)
 
     class Meta:
         model = Actor
         fields: list[str] = []
         form = f.ListFilterForm
-
-    def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(country=value.upper())
 
 
 COLUMNS = {
@@ -168,7 +151,7 @@ RECORD = RecordType(
     filterset=ActorFilter,
     facets=(
         ("Kinds", count_by("kind", "kind", choices=Actor.Kind.choices)),
-        ("Countries", count_by("country", "country")),
+        ("Countries", count_by("country", "country", display=country_name)),
     ),
     columns=COLUMNS,
     newest_first=("-created_at", "-id"),

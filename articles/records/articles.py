@@ -8,9 +8,10 @@ from actors.models import Actor
 
 from ..links import path_for, permalink
 from ..models import Article, Outlet
+from ..names import language_name
 from . import actors
 from . import filtering as f
-from .base import Citation, FeedEntry, RecordType, iso, midnight, slugs
+from .base import Citation, FeedEntry, RecordType, iso, latest, slugs
 from .facets import count_by, count_by_year
 from .interchange_fields import CORRECTIONS, STAMPS, ArchiveSection, Date, Ref, Refs, Scope, Value
 
@@ -32,7 +33,7 @@ class ArticleFilter(f.ListFilterSet):
         "mentioned_actors", "Actor (mentioned or speaking)", method="filter_actor"
     )
     outlet = f.slug_filter("outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
-    language = f.language_filter()
+    language = f.language_filter(public())
     sort = f.sort_filter(SORTS)
 
     class Meta:
@@ -69,8 +70,8 @@ def feed_entry(article) -> FeedEntry:
         link=path_for("articles:detail", article.slug),
         description=article.summary or Truncator(article.body).words(60),
         author_name=article.byline or article.outlet.name,
-        pubdate=midnight(article.published_on),
-        updateddate=article.updated_at,
+        pubdate=article.published_at,  # in the archive; its own date is `published_on`
+        updateddate=latest(article.updated_at, article.published_at),
     )
 
 
@@ -148,11 +149,11 @@ RECORD = RecordType(
     filterset=ArticleFilter,
     facets=(
         ("Outlets", count_by("outlet__slug", "outlet", "outlet__name")),
-        ("Languages", count_by("language", "language")),
+        ("Languages", count_by("language", "language", display=language_name)),
         ("Years", count_by_year("published_on")),
     ),
     columns=COLUMNS,
-    newest_first=("-published_on", "-id"),
+    newest_first=("-published_at", "-id"),
     feed_entry=feed_entry,
     citation=citation,
     schema_org=schema_org,

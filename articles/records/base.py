@@ -132,6 +132,12 @@ def slugs(actors) -> str:
     return "; ".join(actor.slug for actor in actors)
 
 
+def latest(*values: datetime.datetime | None) -> datetime.datetime | None:
+    """The latest of the times given, None when none is."""
+    known = [value for value in values if value is not None]
+    return max(known) if known else None
+
+
 def midnight(value: datetime.date | None) -> datetime.datetime | None:
     if value is None:
         return None

@@ -13,7 +13,7 @@ from ..links import path_for, permalink
 from ..models import Event, EventParticipant, Place, StatementEvent
 from . import actors, places, statements
 from . import filtering as f
-from .base import Citation, FeedEntry, RecordType, iso, midnight
+from .base import Citation, FeedEntry, RecordType, iso, latest
 from .facets import count_by, count_by_year
 from .interchange_fields import (
     CORRECTIONS,
@@ -109,8 +109,8 @@ def feed_entry(event) -> FeedEntry:
         description=f"{event.get_kind_display()}{where}, "
         f"{format_period(event.start_date, event.end_date, event.date_precision)}. "
         + event.description,
-        pubdate=midnight(event.start_date),
-        updateddate=event.updated_at,
+        pubdate=event.published_at,  # in the archive; when it happened is in the description
+        updateddate=latest(event.updated_at, event.published_at),
     )
 
 
@@ -178,7 +178,7 @@ RECORD = RecordType(
         ("Start years", count_by_year("start_date")),
     ),
     columns=COLUMNS,
-    newest_first=("-start_date", "-id"),
+    newest_first=("-published_at", "-id"),
     feed_entry=feed_entry,
     citation=citation,
     schema_org=schema_org,

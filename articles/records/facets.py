@@ -1,6 +1,8 @@
 """Facets of the list pages: top values of a column, counts per year.
 
-Each function returned here runs exactly one aggregate query on the filtered rows.
+Each function returned here runs exactly one aggregate query on the filtered rows. A
+facet of one filter's values carries that filter's name as `param`: the list counts it
+on the rows of the other filters, so that choosing a value leaves the others to add.
 """
 
 from collections.abc import Callable
@@ -18,9 +20,17 @@ def _plain(queryset: QuerySet) -> QuerySet:
 
 
 def count_by(
-    value_field: str, param: str, label_field: str | None = None, choices=None
+    value_field: str,
+    param: str,
+    label_field: str | None = None,
+    choices=None,
+    display: Callable[[str], str] | None = None,
 ) -> Callable[[QuerySet], FacetRows]:
-    """Top values of one column with their counts: one GROUP BY query."""
+    """Top values of one column with their counts: one GROUP BY query.
+
+    Each value is named by `label_field`, by `choices`, or by `display` (country and
+    language names for their codes).
+    """
 
     def facet(queryset: QuerySet) -> FacetRows:
         fields = [value_field] + ([label_field] if label_field else [])
@@ -36,10 +46,16 @@ def count_by(
         result = []
         for row in rows:
             value = row[value_field]
-            label = row[label_field] if label_field else labels.get(value, value)
+            if label_field:
+                label = row[label_field]
+            elif display is not None:
+                label = display(value)
+            else:
+                label = labels.get(value, value)
             result.append((label, {param: value}, row["n"]))
         return result
 
+    facet.param = param
     return facet
 
 

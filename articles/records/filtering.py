@@ -2,15 +2,24 @@
 
 Parameter names are shared across lists where they mean the same (DESIGN.md): `q`,
 `date_from`, `date_to`, `actor`, `speaker`, `kind`, `channel`, `outlet`, `place`,
-`language`, `sort`. Every filter names its field and lookup; the ones that need more
-than one lookup go through `method=`. Error messages are written for readers, because
+`language`, `event`, `stance`, `sort`. Every filter names its field and lookup; the ones
+that need more than one lookup go through `method=`. Error messages are written for readers, because
 the list pages show them as they are.
+
+Every filter that names a thing (an actor, a kind, an outlet, a place, a language, a
+country) may repeat: `?speaker=a&speaker=b` means either (`AnyOf`). Values of one filter
+are OR-ed, different filters AND-ed. The helpers below (`slug_filter`, `actor_filter`,
+`choice_filter`, `language_filter`, `country_filter`) return such filters, so a new
+filter is one line in a FilterSet, and a `method=` still receives one value at a time.
 """
+
+import copy
+from collections.abc import Callable
 
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
@@ -22,6 +31,7 @@ from search.engine import filter_text
 
 from .. import freshness
 from ..dates import INVALID_DATE_MESSAGE, ISO_FORMAT
+from ..names import country_name, language_name
 
 ISO_DATE = [ISO_FORMAT]
 DATE_ERRORS = {"invalid": INVALID_DATE_MESSAGE}
@@ -143,16 +153,24 @@ class QuickSelect(forms.Select):
     large archive that took 1.5 s of a statement list's 2.4 s (docs/benchmarks.md).
     The markup is the same: name, attributes, one option per choice, the chosen one
     selected.
+
+    A chosen value that is not among the options (a shared link naming a row the select
+    does not offer) is added as an option, so the form shows what the page filters by.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = {str(item) for item in self.format_value(value)}
+        chosen = [str(item) for item in self.format_value(value) if str(item)]
+        choices = list(self.choices)
+        known = {str(key) for key, _label in choices}
+        choices[1 if choices and choices[0][0] == "" else 0 : 0] = [
+            (item, item) for item in chosen if item not in known
+        ]
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
             (
                 (key, mark_safe(" selected") if str(key) in chosen else "", label)
-                for key, label in self.choices
+                for key, label in choices
             ),
         )
         return format_html(
@@ -167,18 +185,232 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SlugChoiceField
 
 
-def slug_filter(
+# -- Several values of one filter -------------------------------------------------------
+
+MAX_VALUES = 20  # values of one filter in one URL: a bound on the work a link can ask for
+
+
+def _present(values) -> list[str]:
+    """The distinct values that say something, in order: empty ones are no filter."""
+    found: list[str] = []
+    for value in values:
+        value = "" if value is None else str(value)
+        if value.strip() and value not in found:
+            found.append(value)
+    return found
+
+
+class ManyWidget(forms.Widget):
+    """The controls of a filter that may repeat: the one-value control once per chosen
+    value, then once more, empty, to add another ("or").
+
+    The first keeps the field's id, so its <label> names it; the others are labelled
+    "or". Each submits under the filter's name, so the form works without JavaScript;
+    emptying a control drops its value.
+    """
+
+    def __init__(self, single: forms.Widget):
+        self.single = single
+        super().__init__()
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.single = copy.deepcopy(self.single, memo)
+        return result
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.single.is_hidden
+
+    def value_from_datadict(self, data, files, name) -> list[str]:
+        if hasattr(data, "getlist"):
+            return data.getlist(name)
+        value = data.get(name)
+        return [] if value is None else list(value) if isinstance(value, list | tuple) else [value]
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return name not in data
+
+    def id_for_label(self, id_):
+        return self.single.id_for_label(id_)
+
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+    def render(self, name, value, attrs=None, renderer=None):
+        values = _present(value if isinstance(value, list | tuple) else [value])[:MAX_VALUES]
+        attrs = dict(attrs or {})
+        single = self.single
+        if hasattr(single, "choices"):  # read the options once for every control
+            single = copy.copy(single)
+            single.choices = list(self.single.choices)
+        controls = []
+        for position, item in enumerate([*values, ""]):
+            if position == 0:
+                controls.append(single.render(name, item, attrs, renderer))
+                continue
+            control_id = f"{attrs.get('id') or name}_{position + 1}"
+            widget = single
+            if item == "" and hasattr(single, "choices"):
+                widget = copy.copy(single)
+                widget.choices = [("", "—")] + [c for c in single.choices if c[0] != ""]
+            controls.append(
+                format_html(
+                    '<span class="or-value"><label for="{}">or</label> {}</span>',
+                    control_id,
+                    widget.render(name, item, {**attrs, "id": control_id}, renderer),
+                )
+            )
+        return format_html(
+            '<div class="many" data-many="{}">{}</div>', name, mark_safe("".join(controls))
+        )
+
+
+class ManyField(forms.Field):
+    """A list of values, each checked by the field of one value (`single`).
+
+    An empty value is dropped, a repeated one counted once. `pairs` keeps each value as
+    given beside what it means (the chips name them), for the form that cleaned it.
+    """
+
+    default_error_messages = {
+        "too_many": "At most %(max)s values of one filter, please: this link has %(count)s.",
+    }
+
+    def __init__(self, single: forms.Field, **kwargs):
+        self.single = single
+        kwargs.setdefault("widget", ManyWidget(single.widget))
+        kwargs.setdefault("help_text", single.help_text)
+        super().__init__(**kwargs)
+        self.pairs: list[tuple[str, object]] = []
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.single = copy.deepcopy(self.single, memo)
+        result.widget.single = result.single.widget
+        result.pairs = []
+        return result
+
+    def to_python(self, value) -> list[str]:
+        return _present(value if isinstance(value, list | tuple) else [value])
+
+    def prepare_value(self, value):
+        """The values the controls show: a code as it was cleaned ("gb" shows as GB, the
+        option it names), anything else as it was given."""
+        cleaned = {raw: meaning for raw, meaning in self.pairs if isinstance(meaning, str)}
+        if isinstance(value, list | tuple):
+            return [cleaned.get(item, item) for item in value]
+        return value
+
+    def clean(self, value) -> list:
+        values = self.to_python(value)
+        if len(values) > MAX_VALUES:
+            raise forms.ValidationError(
+                self.error_messages["too_many"],
+                code="too_many",
+                params={"max": MAX_VALUES, "count": len(values)},
+            )
+        pairs, errors = [], []
+        for raw in values:
+            try:
+                meaning = self.single.clean(raw)
+            except forms.ValidationError as error:
+                errors.extend(error.error_list)
+            else:
+                if meaning not in self.single.empty_values:
+                    pairs.append((raw, meaning))
+        if errors:
+            raise forms.ValidationError(errors)
+        self.pairs = pairs
+        cleaned = []
+        for _raw, meaning in pairs:
+            if meaning not in cleaned:
+                cleaned.append(meaning)
+        return cleaned
+
+
+class AnyOf(django_filters.Filter):
+    """A filter whose parameter may repeat: the rows matching any of its values.
+
+    It wraps the filter of one value (`one`): its field checks each value, with its own
+    messages, and it narrows the rows by one value. Several values of an exact lookup are
+    one `IN`; of another lookup, their conditions OR-ed; of a `method=`, the union of the
+    rows each value keeps (the method still receives one value). `display` names a value
+    on chips, where the field's own choices do not.
+    """
+
+    def __init__(
+        self, one: django_filters.Filter, *, display: Callable[[object], str] | None = None
+    ):
+        self.one = one
+        self.display = display
+        super().__init__(field_name=one.field_name, lookup_expr=one.lookup_expr, label=one._label)
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            self._field = ManyField(self.one.field, label=self.label, required=False)
+        return self._field
+
+    def label_of(self, value) -> str:
+        """How a chip names one cleaned value."""
+        if self.display is not None:
+            return self.display(value)
+        choices = getattr(self.one.field, "choices", None)
+        if choices is not None and not hasattr(self.one.field, "queryset"):
+            return str(dict(choices).get(value, value))
+        return str(value)
+
+    def filter(self, qs: QuerySet, value: list) -> QuerySet:
+        if not value:
+            return qs
+        one = self.one
+        one.parent = getattr(self, "parent", None)
+        one.model = getattr(self, "model", None)
+        if len(value) == 1:
+            return one.filter(qs, value[0])
+        if one.method is None:
+            if one.lookup_expr == "exact":
+                return qs.filter(**{f"{one.field_name}__in": value})
+            either = Q()
+            for item in value:
+                either |= Q(**{f"{one.field_name}__{one.lookup_expr}": item})
+            return qs.filter(either)
+        every = qs.model._default_manager.order_by()
+        ids = [one.filter(every, item).order_by().values("pk") for item in value]
+        return qs.filter(pk__in=ids[0].union(*ids[1:]))
+
+
+def slug_filter(field_name: str, label: str, queryset: QuerySet, noun: str, **kwargs) -> AnyOf:
+    """Rows by slug, offered from `queryset` and looked up in it; may repeat."""
+    return AnyOf(
+        SlugChoiceFilter(
+            field_name=field_name,
+            label=label,
+            queryset=queryset,
+            lookup_queryset=queryset,
+            to_field_name="slug",
+            empty_label="Any",
+            widget=QuickSelect,
+            error_messages={"invalid_choice": f"No {noun} with the slug “%(value)s”."},
+            **kwargs,
+        )
+    )
+
+
+def slug_input_filter(
     field_name: str, label: str, queryset: QuerySet, noun: str, **kwargs
 ) -> SlugChoiceFilter:
-    """A row by slug, offered from `queryset` and looked up in it."""
+    """A row by slug, typed or carried by a link, looked up in `queryset`: for types with
+    too many rows to offer in a select (events). A slug outside `queryset` (a draft) is
+    refused like one that does not exist."""
     return SlugChoiceFilter(
         field_name=field_name,
         label=label,
         queryset=queryset,
         lookup_queryset=queryset,
         to_field_name="slug",
-        empty_label="Any",
-        widget=QuickSelect,
+        widget=forms.TextInput(attrs={"dir": "auto", "spellcheck": "false"}),
         error_messages={"invalid_choice": f"No {noun} with the slug “%(value)s”."},
         **kwargs,
     )
@@ -231,44 +463,127 @@ class ActorFilter(django_filters.Filter):
     field_class = ActorField
 
 
-def actor_filter(field_name: str, label: str, **kwargs) -> ActorFilter:
-    """An actor named by slug, name or alias, typed with suggestions."""
-    return ActorFilter(field_name=field_name, lookup_expr="exact", label=label, **kwargs)
+def actor_filter(field_name: str, label: str, **kwargs) -> AnyOf:
+    """Actors named by slug, name or alias, typed with suggestions; may repeat."""
+    return AnyOf(ActorFilter(field_name=field_name, lookup_expr="exact", label=label, **kwargs))
 
 
-def choice_filter(field_name: str, label: str, choices, noun: str) -> django_filters.ChoiceFilter:
+def choice_filter(field_name: str, label: str, choices, noun: str, **kwargs) -> AnyOf:
     values = ", ".join(value for value, _ in choices)
-    return django_filters.ChoiceFilter(
-        field_name=field_name,
-        lookup_expr="exact",
-        label=label,
-        choices=choices,
-        empty_label="Any",
-        error_messages={"invalid_choice": f"“%(value)s” is not a {noun}. Choose one of: {values}."},
+    return AnyOf(
+        django_filters.ChoiceFilter(
+            field_name=field_name,
+            lookup_expr="exact",
+            label=label,
+            choices=choices,
+            empty_label="Any",
+            error_messages={
+                "invalid_choice": f"“%(value)s” is not a {noun}. Choose one of: {values}."
+            },
+            **kwargs,
+        )
     )
 
 
-def language_filter() -> django_filters.CharFilter:
-    return django_filters.CharFilter(
-        field_name="language",
+class CodeOptions(BaseChoiceIterator):
+    """The codes (languages, countries) found in `offered`, by name, read when rendered.
+
+    Cached for the archive's generation like `CachedOptions`: one query per change of
+    the archive.
+    """
+
+    def __init__(self, offered: QuerySet, field_name: str, display: Callable[[str], str]):
+        self.offered, self.field_name, self.display = offered, field_name, display
+
+    def __iter__(self):
+        yield ("", "Any")
+        rows = self.offered.exclude(**{self.field_name: ""}).order_by(self.field_name)
+        codes = freshness.cached(
+            "codes",
+            (self.offered.model._meta.label, str(rows.query)),
+            lambda: list(rows.values_list(self.field_name, flat=True).distinct()),
+        )
+        yield from sorted(((code, self.display(code)) for code in codes), key=lambda c: c[1])
+
+
+class CodeField(forms.CharField):
+    """A code chosen from the codes in use, or any well-formed one typed into a link."""
+
+    def __init__(self, *, options: CodeOptions, normalise: Callable[[str], str], **kwargs):
+        self.normalise = normalise
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(**kwargs)
+        self.widget.choices = options
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return self.normalise(text) if text else text
+
+
+class CodeFilter(django_filters.Filter):
+    field_class = CodeField
+
+
+def _code_filter(
+    field_name: str,
+    label: str,
+    offered: QuerySet,
+    display: Callable[[str], str],
+    pattern: str,
+    message: str,
+    normalise: Callable[[str], str],
+    lookup_expr: str,
+) -> AnyOf:
+    return AnyOf(
+        CodeFilter(
+            field_name=field_name,
+            lookup_expr=lookup_expr,
+            label=label,
+            options=CodeOptions(offered, field_name, display),
+            normalise=normalise,
+            validators=[RegexValidator(pattern, message)],
+        ),
+        display=display,
+    )
+
+
+def language_filter(offered: QuerySet) -> AnyOf:
+    """Languages (BCP 47 tags), offered by name from those of `offered`; may repeat."""
+    return _code_filter(
+        "language",
+        "Language",
+        offered,
+        language_name,
+        r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        "A language is a tag such as en, ar, he or pt-BR.",
+        normalise=str.strip,
         lookup_expr="iexact",
-        label="Language",
-        help_text="A language tag: en, ar, he, fr…",
-        validators=[
-            RegexValidator(
-                r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-                "A language is a tag such as en, ar, he or pt-BR.",
-            )
-        ],
+    )
+
+
+def country_filter(offered: QuerySet) -> AnyOf:
+    """Countries (ISO 3166 alpha-2), offered by name from those of `offered`; may repeat."""
+    return _code_filter(
+        "country",
+        "Country",
+        offered,
+        country_name,
+        r"^[A-Z]{2}$",
+        "A country is a two-letter ISO 3166 code such as GB or US.",
+        normalise=lambda code: code.strip().upper(),
+        lookup_expr="exact",
     )
 
 
 def sort_filter(sorts: dict[str, tuple[str, tuple[str, ...]]]) -> django_filters.ChoiceFilter:
+    """The list's order; the first is the default, which the form does not submit
+    (`data-default`, static/js/filters.js)."""
     return django_filters.ChoiceFilter(
         label="Sort by",
         choices=[(key, label) for key, (label, _) in sorts.items()],
         method="filter_sort",
         empty_label=None,
+        widget=forms.Select(attrs={"data-default": next(iter(sorts))}),
         error_messages={
             "invalid_choice": "“%(value)s” is not a way to sort this list. Choose one of: "
             + ", ".join(sorts)
@@ -296,3 +611,12 @@ class ListFilterSet(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort") or next(iter(self.SORTS))
         return queryset.order_by(*self.SORTS[sort][1])
+
+    def qs_without(self, name: str) -> QuerySet:
+        """The rows of every valid filter but `name`, unordered: what a facet of `name`
+        counts, so its other values show how many adding them would bring."""
+        queryset = self.queryset.all()
+        for other, value in self.form.cleaned_data.items():
+            if other != name and other != "sort":
+                queryset = self.filters[other].filter(queryset, value)
+        return queryset

@@ -1,15 +1,23 @@
 """Statements: who said what, where. Everything the pages and formats know about them."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from actors.models import Actor
 
 from ..dates import format_date
 from ..links import path_for, permalink
-from ..models import Event, Outlet, Statement, StatementEvent, public_event_links_prefetch
+from ..models import (
+    Event,
+    Outlet,
+    PublicationStatus,
+    Statement,
+    StatementEvent,
+    account_event_ids,
+    public_event_links_prefetch,
+)
 from . import actors, articles
 from . import filtering as f
-from .base import Citation, FeedEntry, RecordType, iso, midnight, shorten, slugs
+from .base import Citation, FacetRows, FeedEntry, RecordType, iso, latest, shorten, slugs
 from .facets import count_by, count_by_year
 from .interchange_fields import (
     CORRECTIONS,
@@ -43,7 +51,25 @@ class StatementFilter(f.ListFilterSet):
     kind = f.choice_filter("kind", "Kind", Statement.Kind.choices, "kind of statement")
     channel = f.choice_filter("channel", "Channel", Statement.Channel.choices, "channel")
     outlet = f.slug_filter("article__outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
-    language = f.language_filter()
+    language = f.language_filter(public())
+    verification = f.choice_filter(
+        "verification", "Attribution", Statement.Verification.choices, "verification state"
+    )
+    event = f.slug_input_filter(
+        "events",
+        "Event",
+        Event.objects.published(),
+        "public event",
+        method="filter_account",
+        help_text="The event’s slug, as in its address: /events/<slug>/.",
+    )
+    stance = f.choice_filter(
+        "event_links__stance",
+        "Stance",
+        StatementEvent.Stance.choices,
+        "stance",
+        method="filter_account",
+    )
     sort = f.sort_filter(SORTS)
 
     class Meta:
@@ -53,6 +79,31 @@ class StatementFilter(f.ListFilterSet):
 
     def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
         return queryset.involving(value)
+
+    def filter_account(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        """`event` and `stance` narrow by the same link: `?event=x&stance=denies` lists
+        what denies x, not what denies something and is about x."""
+        chosen = self.form.cleaned_data
+        if name == "event_links__stance" and chosen.get("event"):
+            return queryset  # applied with the event
+        return queryset.giving_account(event=chosen.get("event"), stance=chosen.get("stance"))
+
+
+def count_stances(queryset: QuerySet) -> FacetRows:
+    """Statements per stance of their links to public events: statements, not links,
+    counted once each (one GROUP BY query). When the list is narrowed to an event, the
+    stances are those taken on that event."""
+    links = StatementEvent.objects.filter(
+        statement__in=queryset.order_by().prefetch_related(None).values("pk"),
+        event__status=PublicationStatus.PUBLISHED,
+    )
+    if events := account_event_ids(queryset):
+        links = links.filter(event__in=events)
+    rows = links.values("stance").annotate(n=Count("statement", distinct=True)).order_by()
+    labels = dict(StatementEvent.Stance.choices)
+    order = list(labels)
+    found = sorted(rows, key=lambda row: (-row["n"], order.index(row["stance"])))
+    return [(labels[row["stance"]], {"stance": row["stance"]}, row["n"]) for row in found]
 
 
 def public_event_links(statement) -> list[StatementEvent]:
@@ -107,6 +158,11 @@ COLUMNS = {
         permalink("articles:detail", s.article.slug) + f"#statement-{s.pk}"
     ),
     "original_source_url": lambda s: s.source_url,
+    "verification": lambda s: s.verification,
+    "primary_source_issuer_slug": lambda s: (
+        s.primary_source_issuer.slug if s.primary_source_issuer_id else ""
+    ),
+    "primary_text": lambda s: s.primary_text,
 }
 
 
@@ -125,8 +181,10 @@ def feed_entry(statement) -> FeedEntry:
             f"Source: {article.title} ({article.outlet.name}), {article.url}"
         ),
         author_name=statement.speaker.name,
-        pubdate=midnight(statement.said_on),
-        updateddate=statement.updated_at,
+        # When it became public, not when it was said: a quote of 2015 entered today is
+        # news to subscribers today. Its date is in the description.
+        pubdate=statement.published_at,
+        updateddate=latest(statement.updated_at, statement.published_at),
     )
 
 
@@ -155,7 +213,10 @@ def citation(statement) -> Citation:
         container=article.outlet.name,
         language=statement.language,
         note=f"Reported in “{article.title},” {article.outlet.name}, "
-        f"{format_date(article.published_on)}, {article.url}",
+        f"{format_date(article.published_on)}, {article.url}. "
+        f"Attribution: {statement.get_verification_display().lower()}"
+        + (f"; primary source {statement.source_url}" if statement.source_url else "")
+        + ".",
     )
 
 
@@ -172,16 +233,54 @@ def schema_org(statement) -> dict:
         "creator": creator,
         "isBasedOn": articles.schema_org_of(statement.article),
         "citation": statement.source_url,
+        # Attribution as established: "As reported (not checked against a primary
+        # source)", "Matches the primary source", …
+        "creativeWorkStatus": statement.get_verification_display(),
     }
     if statement.translation:
         data["workTranslation"] = {"@type": "CreativeWork", "text": statement.translation}
-    events = {link.event.pk: link.event for link in public_event_links(statement)}
+    links = public_event_links(statement)
+    events = {link.event.pk: link.event for link in links}
     if events:
-        data["about"] = [
-            {"@type": "Event", "name": event.title, "url": permalink("articles:event", event.slug)}
-            for event in events.values()
-        ]
+        data["about"] = [_event_of(event) for event in events.values()]
+    claims = [_claim(statement, link, creator) for link in links if link.stance in CLAIM_STANCES]
+    if claims:
+        data["exampleOfWork"] = claims
     return data
+
+
+# The stances that assert or deny a fact: each such link is also a schema.org Claim.
+CLAIM_STANCES = (
+    StatementEvent.Stance.CLAIMS,
+    StatementEvent.Stance.DENIES,
+    StatementEvent.Stance.CONFIRMS,
+)
+
+
+def _event_of(event) -> dict:
+    return {"@type": "Event", "name": event.title, "url": permalink("articles:event", event.slug)}
+
+
+def _claim(statement, link: StatementEvent, creator: dict) -> dict:
+    """A statement's claim, denial or confirmation about an event, as a schema.org Claim
+    of which the quotation is an example (`exampleOfWork`, whose inverse `workExample`
+    `appearance` refines): it appears in the source article, and first appeared in the
+    original statement when the archive has its URL. The stance and the figure claimed
+    are in its name and description, which is all schema.org has for them."""
+    stance = link.get_stance_display()
+    return {
+        "@type": "Claim",
+        "name": f"{stance}: {link.event.title}",
+        "description": f"Figure given: {link.figure}." if link.figure else "",
+        "text": statement.text,
+        "author": creator,
+        "dateCreated": iso(statement.said_on),
+        "about": _event_of(link.event),
+        "appearance": articles.schema_org_of(statement.article),
+        "firstAppearance": (
+            {"@type": "CreativeWork", "url": statement.source_url} if statement.source_url else None
+        ),
+    }
 
 
 def open_graph(statement) -> list[tuple[str, str | None]]:
@@ -205,12 +304,17 @@ RECORD = RecordType(
     facets=(
         ("Speakers", count_by("speaker__slug", "speaker", "speaker__name")),
         ("Kinds", count_by("kind", "kind", choices=Statement.Kind.choices)),
+        ("Stances", count_stances),
         ("Channels", count_by("channel", "channel", choices=Statement.Channel.choices)),
         ("Outlets", count_by("article__outlet__slug", "outlet", "article__outlet__name")),
+        (
+            "Attribution",
+            count_by("verification", "verification", choices=Statement.Verification.choices),
+        ),
         ("Years", count_by_year("said_on")),
     ),
     columns=COLUMNS,
-    newest_first=("-said_on", "-id"),
+    newest_first=("-published_at", "-id"),
     feed_entry=feed_entry,
     citation=citation,
     schema_org=schema_org,
@@ -269,6 +373,9 @@ ARCHIVE = ArchiveSection(
         Date("said_on"),
         Value("translation"),
         Value("source_url"),
+        Ref("primary_source_issuer", "actors"),
+        Value("primary_text"),
+        Value("verification"),
         Nested(
             "events",
             fields=(

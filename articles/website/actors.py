@@ -1,3 +1,12 @@
+"""`/actors/<slug>/`: an actor's roles, statements by and about them, events, articles and
+timeline.
+
+As data (`?format=csv|json|atom`) the page gives statements: `section=by` those the actor
+made, `section=about` those about them, each narrowed by its section's period
+(`by_from`/`by_to`, `about_from`/`about_to`) as on the page; without a section, both (the
+statements of the actor's feed, `/actors/<slug>/feed/`).
+"""
+
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Value
@@ -8,12 +17,14 @@ from django.urls import reverse
 
 from actors.models import Actor, FormerSlug
 
+from ..formats.tabular import bad_request, export_response, requested_format
 from ..models import EventParticipant
 from ..records import articles as article_records
 from ..records import events as event_records
 from ..records import statements as statement_records
-from . import timeline
+from . import accounts, timeline
 from .citing import offers_ris
+from .exports import export_links, fixed_feed
 from .forms import ActorStatementsForm
 
 SECTION_SIZE = 10  # statements shown per section before "see all"
@@ -33,8 +44,49 @@ def _count(queryset) -> Subquery:
     )
 
 
+SECTIONS = {"by": "Statements by", "about": "Statements about"}
+
+
+def _merged_redirect(request, slug) -> HttpResponsePermanentRedirect:
+    """A merged actor's address (page or export): 301 to the actor it was merged into,
+    query string kept; 404 when the slug was never an actor's."""
+    merged_into = FormerSlug.objects.filter(slug=slug).values_list("actor__slug", flat=True)
+    if not (target := merged_into.first()):
+        raise Http404("No actor has this address.")
+    query = request.META.get("QUERY_STRING", "")
+    url = reverse("actors:detail", args=[target]) + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(url)
+
+
+def actor_export(request, slug):
+    """The actor's statements as CSV, JSON or Atom: one section's, or both sections'."""
+    actor = Actor.objects.filter(slug=slug).first()
+    if actor is None:
+        return _merged_redirect(request, slug)
+    section = request.GET.get("section", "").strip()
+    public = statement_records.public()
+    if not section:
+        rows, title = public.involving(actor), f"Statements by or about {actor.name}"
+    elif section in SECTIONS:
+        form = ActorStatementsForm(request.GET)
+        fields = (f"{section}_from", f"{section}_to")
+        errors = [
+            f"{name}: {' '.join(form.errors[name])}" for name in fields if name in form.errors
+        ]
+        if errors:
+            return bad_request("; ".join(errors))
+        by_section = public.by_speaker if section == "by" else public.about
+        rows = by_section(actor).between(*form.period(section))
+        title = f"{SECTIONS[section]} {actor.name}"
+    else:
+        return bad_request(f"Unknown section {section[:20]!r}: use section=by or section=about.")
+    return export_response(request, rows, record=statement_records.RECORD, title=title)
+
+
 @offers_ris("actors")
 def actor_detail(request, slug):
+    if requested_format(request):
+        return actor_export(request, slug)
     form = ActorStatementsForm(request.GET or None)
     public = statement_records.public()
     periods = {prefix: form.period(prefix) for prefix in ("by", "about")}
@@ -50,12 +102,7 @@ def actor_detail(request, slug):
         )
     except Http404:
         # A merged actor's page: its citations lead to the actor it was merged into.
-        merged_into = FormerSlug.objects.filter(slug=slug).values_list("actor__slug", flat=True)
-        if not (target := merged_into.first()):
-            raise
-        query = request.META.get("QUERY_STRING", "")
-        url = reverse("actors:detail", args=[target]) + (f"?{query}" if query else "")
-        return HttpResponsePermanentRedirect(url)
+        return _merged_redirect(request, slug)
 
     # The actor's latest statements: the timeline's, and the first section's unless a
     # period narrows it. Their speaker is the actor, whose roles are already loaded.
@@ -94,6 +141,12 @@ def actor_detail(request, slug):
                 "from_field": form[f"{prefix}_from"],
                 "to_field": form[f"{prefix}_to"],
                 "filtered": bool(start or end),
+                "exports": export_links(
+                    request,
+                    label=f"the {heading.lower()} {actor.name}"
+                    + (" in this period" if start or end else ""),
+                    section=prefix,
+                ),
                 "see_all": reverse("articles:statement_list")
                 + _see_all(
                     {
@@ -111,6 +164,7 @@ def actor_detail(request, slug):
         .order_by("-event__start_date", "event__title")[: RELATED_SIZE + 1]
     )
     articles = list(article_records.public().mentioning(actor).for_listing()[: RELATED_SIZE + 1])
+    event_stances, more_event_stances = accounts.actor_accounts(actor)
 
     # Timeline: the actor's latest statements and events, and every role change.
     entries = timeline.merge(
@@ -166,8 +220,13 @@ def actor_detail(request, slug):
             "more_events": len(participations) > RELATED_SIZE,
             "articles": articles[:RELATED_SIZE],
             "more_articles": len(articles) > RELATED_SIZE,
+            "event_stances": event_stances,
+            "more_event_stances": more_event_stances,
             "timeline": entries,
             "months": months,
             "chart": chart,
+            "feed": fixed_feed(
+                f"Statements by or about {actor.name}", reverse("actors:feed", args=[actor.slug])
+            ),
         },
     )

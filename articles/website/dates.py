@@ -3,6 +3,10 @@
 The index lists the years that have public records; each date page shows everything
 public on that date, each kind of record from its type's public rows, with calendars
 linking the days that have records.
+
+A date page as data (`?format=csv|json|atom`) holds the period's statements, or with
+`type=articles` or `type=events` its articles or events: all of them (the page shows the
+first 50 of each), the same rows the page's sections are the start of.
 """
 
 import calendar
@@ -17,11 +21,13 @@ from django.urls import reverse
 from django.utils.dateformat import format as date_format
 
 from .. import freshness
+from ..formats.tabular import bad_request, export_response, requested_format
 from ..models import DatePrecision
 from ..records import articles as article_records
 from ..records import events as event_records
 from ..records import statements as statement_records
 from ..records.facets import count_per_year
+from .exports import export_links, page_feed
 
 DATE_PAGE_LIMIT = 50
 WEEKDAYS = [(calendar.day_name[i], calendar.day_abbr[i]) for i in range(7)]
@@ -175,6 +181,45 @@ def _date_or_404(year: str, month: str = "1", day: str = "1") -> datetime.date:
         raise Http404("There is no such date.") from None
 
 
+def period_rows(level: str, start: datetime.date, end: datetime.date) -> dict[str, QuerySet]:
+    """The public records of the period, by type, in the page's order (all, not the first 50)."""
+    return {
+        "statements": statement_records.public()
+        .for_listing()
+        .between(start, end)
+        .order_by("said_on", "pk"),
+        "articles": article_records.public()
+        .for_listing()
+        .between(start, end)
+        .order_by("published_on", "title", "pk"),
+        "events": event_records.public()
+        .for_listing()
+        .between(start, end)
+        .filter(date_precision__in=PRECISIONS[level])
+        .order_by("start_date", "title", "pk"),
+    }
+
+
+RECORDS = {
+    "statements": statement_records.RECORD,
+    "articles": article_records.RECORD,
+    "events": event_records.RECORD,
+}
+
+
+def period_export(
+    request: HttpRequest, *, level: str, start: datetime.date, end: datetime.date, title: str
+) -> HttpResponse:
+    """The period's statements (or `type=articles|events`) as CSV, JSON or Atom."""
+    kind = request.GET.get("type", "").strip() or "statements"
+    if kind not in RECORDS:
+        return bad_request(f"Unknown type {kind[:20]!r}: use type=statements, articles or events.")
+    rows = period_rows(level, start, end)[kind]
+    return export_response(
+        request, rows, record=RECORDS[kind], title=f"{kind.capitalize()}, {title}"
+    )
+
+
 def date_page(
     request: HttpRequest,
     *,
@@ -186,22 +231,10 @@ def date_page(
     following: tuple[str, str] | None,
     calendars: list[CalendarMonth],
 ) -> HttpResponse:
-    statements, more_statements = _first_n(
-        statement_records.public().for_listing().between(start, end).order_by("said_on", "pk")
-    )
-    articles, more_articles = _first_n(
-        article_records.public()
-        .for_listing()
-        .between(start, end)
-        .order_by("published_on", "title", "pk")
-    )
-    events, more_events = _first_n(
-        event_records.public()
-        .for_listing()
-        .between(start, end)
-        .filter(date_precision__in=PRECISIONS[level])
-        .order_by("start_date", "title", "pk")
-    )
+    rows = period_rows(level, start, end)
+    statements, more_statements = _first_n(rows["statements"])
+    articles, more_articles = _first_n(rows["articles"])
+    events, more_events = _first_n(rows["events"])
     context = {
         "level": level,
         "start": start,
@@ -223,6 +256,12 @@ def date_page(
         "month_url": reverse("articles:month", args=[f"{start.year:04d}", f"{start.month:02d}"]),
         "limit": DATE_PAGE_LIMIT,
         "empty": not (statements or articles or events),
+        "feed": page_feed(request, title=f"Statements, {title}"),
+        "statement_exports": export_links(
+            request, label=f"the statements of {title}", type="statements"
+        ),
+        "article_exports": export_links(request, label=f"the articles of {title}", type="articles"),
+        "event_exports": export_links(request, label=f"the events of {title}", type="events"),
     }
     return render(request, "dates/period.html", context)
 
@@ -235,6 +274,8 @@ def index_view(request: HttpRequest) -> HttpResponse:
 def year_view(request: HttpRequest, year: str) -> HttpResponse:
     start = _date_or_404(year)
     end = datetime.date(start.year, 12, 31)
+    if requested_format(request):
+        return period_export(request, level="year", start=start, end=end, title=str(start.year))
     per_day = records_per_day(start, end)
     y = start.year
     return date_page(
@@ -262,6 +303,9 @@ def _month_link(year: int, month: int) -> tuple[str, str] | None:
 def month_view(request: HttpRequest, year: str, month: str) -> HttpResponse:
     start = _date_or_404(year, month)
     end = datetime.date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
+    if requested_format(request):
+        title = date_format(start, "F Y")
+        return period_export(request, level="month", start=start, end=end, title=title)
     per_day = records_per_day(start, end)
     return date_page(
         request,
@@ -288,6 +332,9 @@ def _day_link(day: datetime.date, delta: int) -> tuple[str, str] | None:
 
 def day_view(request: HttpRequest, year: str, month: str, day: str) -> HttpResponse:
     date = _date_or_404(year, month, day)
+    if requested_format(request):
+        title = date_format(date, "j F Y")
+        return period_export(request, level="day", start=date, end=date, title=title)
     first = date.replace(day=1)
     last = date.replace(day=calendar.monthrange(date.year, date.month)[1])
     per_day = records_per_day(first, last)

@@ -21,7 +21,9 @@ from django.utils.functional import cached_property
 from .. import freshness
 from ..formats.tabular import export_response
 from ..records.base import FacetSpec, RecordType
+from ..records.filtering import AnyOf
 from ..records.registry import record_type
+from .exports import page_feed
 
 # Query parameters that are not filters: they never become chips and facets drop them.
 NOT_FILTERS = ("page", "format")
@@ -43,7 +45,7 @@ class Chip:
 @dataclass(frozen=True)
 class FacetValue:
     label: str
-    count: int
+    count: int | None  # None: chosen, but not among the facet's top values
     query: QueryDict
     active: bool
 
@@ -61,20 +63,84 @@ def _without(query: QueryDict, names: Iterable[str]) -> QueryDict:
     return query
 
 
-def build_facets(
-    request: HttpRequest, queryset: QuerySet, specs: Iterable[FacetSpec]
-) -> list[Facet]:
+def _without_value(query: QueryDict, name: str, value: str) -> QueryDict:
+    """The query with one value of a repeated parameter removed, the others kept."""
+    query = query.copy()
+    kept = [item for item in query.getlist(name) if item != value]
+    if kept:
+        query.setlist(name, kept)
+    else:
+        query.pop(name, None)
+    return query
+
+
+def present(query: QueryDict) -> QueryDict:
+    """The parameters that say something: a field left empty in a form is no filter, and
+    no link the page writes (pager, facets, chips, exports) carries it on."""
+    kept = QueryDict(mutable=True)
+    for name, values in query.lists():
+        values = [value for value in values if value.strip()]
+        if values:
+            kept.setlist(name, values)
+    kept._mutable = False
+    return kept
+
+
+def _repeats(filterset, name: str) -> bool:
+    return isinstance(filterset.filters.get(name), AnyOf)
+
+
+def _chosen(filterset, name: str) -> dict[str, tuple[str, object]]:
+    """The values chosen for a filter that may repeat, by what a facet calls them: the value
+    as given and, for a row, its slug ("Matthew Miller" typed is `matthew-miller`)."""
+    pairs = filterset.form.fields[name].pairs if filterset.is_valid() else []
+    chosen = {}
+    for raw, meaning in pairs:
+        chosen[raw] = (raw, meaning)
+        chosen[str(getattr(meaning, "slug", meaning))] = (raw, meaning)
+    return chosen
+
+
+def build_facets(request: HttpRequest, filterset, specs: Iterable[FacetSpec]) -> list[Facet]:
+    """Each facet's values, linking to the list with that value added (or, when chosen,
+    removed). A value of a filter that may repeat is added beside the others
+    (`?kind=quote&kind=paraphrase`); one that may not (the years' dates) replaces it.
+
+    A facet of a filter in use counts the rows of the other filters, so its other values
+    are there to add, with the number of rows each would bring; a chosen value is always
+    listed, so it can be removed there too.
+    """
     base = _without(request.GET, NOT_FILTERS)
     facets = []
     for title, function in specs:
-        values = []
-        for label, params, count in _facet_rows(title, function, queryset):
-            active = all(request.GET.get(name) == value for name, value in params.items())
-            query = _without(base, params) if active else base.copy()
-            if not active:
-                for name, value in params.items():
-                    query[name] = value
+        param = getattr(function, "param", None)
+        repeats = bool(param) and _repeats(filterset, param)
+        chosen = _chosen(filterset, param) if repeats else {}
+        rows = filterset.qs_without(param) if chosen else filterset.qs
+        values, listed = [], set()
+        for label, params, count in _facet_rows(title, function, rows):
+            if repeats and params.keys() == {param}:
+                value = str(params[param])
+                raw = chosen.get(value, (None,))[0]
+                active = raw is not None
+                if active:
+                    listed.add(raw)
+                    query = _without_value(base, param, raw)
+                else:
+                    query = base.copy()
+                    query.appendlist(param, value)
+            else:  # a date range is chosen, and replaced, as a whole
+                active = all(request.GET.get(name) == value for name, value in params.items())
+                query = _without(base, params) if active else base.copy()
+                if not active:
+                    for name, value in params.items():
+                        query[name] = value
             values.append(FacetValue(label=str(label), count=count, query=query, active=active))
+        for raw, meaning in dict(chosen.values()).items() if chosen else ():
+            if raw not in listed:  # chosen, but not among the top values
+                label = filterset.filters[param].label_of(meaning)
+                query = _without_value(base, param, raw)
+                values.append(FacetValue(label=label, count=None, query=query, active=True))
         facets.append(Facet(title=title, values=values))
     return facets
 
@@ -86,26 +152,44 @@ def _facet_rows(title: str, function, queryset: QuerySet):
     )
 
 
+def _shown(filter_, value, raw: str) -> str:
+    """How a chip names the value of a filter."""
+    if isinstance(filter_, AnyOf):
+        return filter_.label_of(value)
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    if value and getattr(filter_.field, "choices", None):
+        return str(dict(filter_.field.choices).get(value, raw))
+    return raw
+
+
 def build_chips(request: HttpRequest, filterset) -> list[Chip]:
-    """A chip for every filter in the URL, valid or not, so a bad one is one click away."""
+    """A chip for every filter value in the URL, valid or not, so a bad one is one click
+    away. A filter given several values has a chip for each, removing that value only."""
     form = filterset.form
     cleaned = getattr(form, "cleaned_data", {})
     chips = []
     for name, filter_ in filterset.filters.items():
+        if name == "sort":
+            continue
+        label = str(filter_.label)
+        if isinstance(filter_, AnyOf):
+            pairs = form.fields[name].pairs if name in cleaned else []
+            if not pairs:  # not cleaned: each value as it was given
+                pairs = [(raw, None) for raw in request.GET.getlist(name) if raw.strip()]
+            for raw, value in pairs:
+                shown = raw if value is None else _shown(filter_, value, raw)
+                query = _without(_without_value(request.GET, name, raw), NOT_FILTERS)
+                chips.append(Chip(name=name, label=label, value=shown, query=query))
+            continue
         raw = request.GET.get(name, "").strip()
-        if not raw or name == "sort":
+        if not raw:
             continue
         value = cleaned.get(name) if name not in form.errors else None
-        if isinstance(value, Model):
-            shown = str(value)
-        elif isinstance(value, datetime.date):
-            shown = date_format(value, "j F Y")
-        elif value and getattr(filter_.field, "choices", None):
-            shown = str(dict(filter_.field.choices).get(value, raw))
-        else:
-            shown = raw
         query = _without(request.GET, (name, *NOT_FILTERS))
-        chips.append(Chip(name=name, label=str(filter_.label), value=shown, query=query))
+        chips.append(Chip(name=name, label=label, value=_shown(filter_, value, raw), query=query))
     return chips
 
 
@@ -187,14 +271,17 @@ def _after(ordering: list[tuple[str, bool]], key: tuple) -> Q:
     return condition
 
 
-def paginate(request: HttpRequest, queryset: QuerySet) -> tuple[Paginator, Page | None, str, int]:
+def paginate(
+    request: HttpRequest, queryset: QuerySet, *, paginator: Paginator | None = None
+) -> tuple[Paginator, Page | None, str, int]:
     """The requested page, or an explanation and a status when there is no such page.
 
     A page number that is not a positive whole number answers 400; a page past the end
     answers 404. Neither shows rows: a URL that names a page that does not exist should
     not quietly show another page's rows, which a citation would then misdescribe.
     """
-    paginator = ArchivePaginator(queryset, settings.PAGE_SIZE)
+    if paginator is None:
+        paginator = ArchivePaginator(queryset, settings.PAGE_SIZE)
     raw = request.GET.get("page", "").strip() or "1"
     try:
         number = int(raw) if raw.isdigit() else 0
@@ -220,7 +307,11 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
 
     Everything that differs between the lists is the record type's declaration
     (`articles/records/`): its rows, FilterSet, facets and export columns.
+
+    Empty parameters (the fields of the form left empty) are dropped first, so that no
+    link of the page (pager, facets, chips, exports, all `{% querystring %}`) repeats them.
     """
+    request.GET = present(request.GET)
     filterset = record.filterset(request.GET, queryset=record.list_rows(), request=request)
     context = {
         "filter": filterset,
@@ -231,6 +322,11 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
         "noun": record.noun[0],
         "noun_plural": record.noun[1],
         "export_max_rows": settings.EXPORT_MAX_ROWS,
+        "feed": page_feed(
+            request,
+            title=record.noun[1].capitalize()
+            + (" (filtered)" if _without(request.GET, NOT_FILTERS) else ""),
+        ),
     }
     if filterset.is_valid():
         export = export_response(request, filterset.qs, record=record)
@@ -241,7 +337,7 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
             paginator=paginator,
             page_obj=page_obj,
             page_error=page_error,
-            facets=build_facets(request, filterset.qs, record.facets),
+            facets=build_facets(request, filterset, record.facets),
         )
     else:
         status = 400

@@ -1,17 +1,28 @@
+"""The home page and the detail pages of statements, articles, events, outlets and places.
+
+An article, an event, an outlet and a place page list records, and answer
+`?format=csv|json|atom` with them, all of them: the article's public statements (reading
+order), the event's public statements (`about_event`), the outlet's public articles, the
+public events in the place and the places inside it. A draft has no export, not even for
+staff: data files leave the site, previews do not.
+"""
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
-from .. import freshness
+from .. import freshness, wording
+from ..formats.tabular import export_response, requested_format
 from ..models import Article, Correction, Event, Outlet, Place, Statement
 from ..records import actors, articles, events, statements
-from . import timeline
+from . import accounts, timeline
 from .citing import offers_ris
+from .exports import export_links, fixed_feed, page_feed
 from .highlight import highlight_body
 
 HOME_SIZE = 10
-EVENT_STATEMENTS_SIZE = 50
 
 
 def _get_for_reader(request, queryset, **lookup):
@@ -49,6 +60,7 @@ def home(request):
             "events": latest_events,
             "most_quoted": most_quoted,
             "timeline": recent,
+            "feed": fixed_feed("Latest statements", reverse("discovery:statements_feed")),
         },
     )
 
@@ -64,6 +76,11 @@ def statement_detail(request, pk):
             "role": statement.speaker_role(),
             "located": statement.passage() is not None,
             "event_links": statement.public_event_links,
+            "comparison": (
+                wording.compare(statement.text, statement.primary_text)
+                if statement.primary_text
+                else None
+            ),
             "preview": preview,
         },
     )
@@ -71,6 +88,11 @@ def statement_detail(request, pk):
 
 @offers_ris("articles")
 def article_detail(request, slug):
+    if requested_format(request):
+        article = get_object_or_404(Article.objects.published(), slug=slug)
+        rows = statements.public().in_article(article)
+        title = f"Statements in {article.title}"
+        return export_response(request, rows, record=statements.RECORD, title=title)
     article, preview = _get_for_reader(request, Article.objects.for_detail(), slug=slug)
     # for_detail() loads the published statements only; list them in reading order. Their
     # passages were located when they or the body were saved: the body is not searched.
@@ -92,18 +114,25 @@ def article_detail(request, slug):
             "not_found": not_found,
             "corrections": list(Correction.objects.for_article_page(article)),
             "preview": preview,
+            "feed": None if preview else page_feed(request, title=f"Statements in {article.title}"),
+            "statement_exports": export_links(request, label="the statements in this article"),
         },
     )
 
 
 @offers_ris("events")
 def event_detail(request, slug):
+    if requested_format(request):
+        # Data is public only: a draft event has no export, not even for staff.
+        event = get_object_or_404(Event.objects.published(), slug=slug)
+        rows = statements.public().about_event(event)
+        title = f"Statements about {event.title}"
+        return export_response(request, rows, record=statements.RECORD, title=title)
     event, preview = _get_for_reader(request, Event.objects.for_detail(), slug=slug)
     groups = {}
     for participation in event.participations.all():
         groups.setdefault(participation.get_role_display(), []).append(participation.actor)
     reports = event.articles.published().for_listing().order_by("-published_on", "title")
-    about = list(statements.public().about_event(event).for_listing()[: EVENT_STATEMENTS_SIZE + 1])
     return render(
         request,
         "articles/event_detail.html",
@@ -113,9 +142,12 @@ def event_detail(request, slug):
             "cameo": Event.CAMEO_CODES.get(event.kind),
             "participant_groups": sorted(groups.items(), key=_role_order),
             "articles": reports,
-            "statements": about[:EVENT_STATEMENTS_SIZE],
-            "more_statements": len(about) > EVENT_STATEMENTS_SIZE,
+            "accounts": accounts.event_accounts(event),
             "preview": preview,
+            "feed": None
+            if preview
+            else page_feed(request, title=f"Statements about {event.title}"),
+            "statement_exports": export_links(request, label=f"the statements about {event.title}"),
         },
     )
 
@@ -129,17 +161,40 @@ def _role_order(item):
 def outlet_detail(request, slug):
     outlet = get_object_or_404(Outlet.objects.for_detail(), slug=slug)
     published = articles.public().by_outlet(outlet).for_listing()
+    title = f"Articles from {outlet.name}"
+    export = export_response(request, published, record=articles.RECORD, title=title)
+    if export is not None:
+        return export
     page_obj = Paginator(published, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "articles/outlet_detail.html", {"outlet": outlet, "page_obj": page_obj})
+    return render(
+        request,
+        "articles/outlet_detail.html",
+        {
+            "outlet": outlet,
+            "page_obj": page_obj,
+            "feed": page_feed(request, title=title),
+            "article_exports": export_links(request, label=f"the articles from {outlet.name}"),
+        },
+    )
 
 
 @offers_ris("places")
 def place_detail(request, slug):
     place = get_object_or_404(Place.objects.for_detail(), slug=slug)
     inside = events.public().within(place).select_related("place")
+    title = f"Events in {place.name}"
+    export = export_response(request, inside, record=events.RECORD, title=title)
+    if export is not None:
+        return export
     page_obj = Paginator(inside, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "articles/place_detail.html",
-        {"place": place, "place_chain": Place.objects.chain(place), "page_obj": page_obj},
+        {
+            "place": place,
+            "place_chain": Place.objects.chain(place),
+            "page_obj": page_obj,
+            "feed": page_feed(request, title=title),
+            "event_exports": export_links(request, label=f"the events in {place.name}"),
+        },
     )

@@ -2,6 +2,10 @@
 
 The groups are the record types that declare a `search_title` (`articles/records/`),
 each searched within its public rows.
+
+As data (`?format=csv|json|atom`) the page gives the matching records of the chosen type
+(`type=`, statements when none is chosen), all of them, best match first (a feed: the
+latest to become public first), with the same filters as the page.
 """
 
 import difflib
@@ -17,8 +21,10 @@ from actors.models import Actor
 from search import engine, normalise
 
 from .. import freshness
+from ..formats.tabular import bad_request, export_response, requested_format
 from ..records.base import RecordType
 from ..records.registry import RECORD_TYPES
+from .exports import export_links, page_feed
 from .forms import SearchForm
 from .lists import ArchivePaginator
 
@@ -79,6 +85,20 @@ def _count_at_once(querysets: dict[str, QuerySet]) -> dict[str, int]:
     return dict(zip(querysets, counts, strict=True))
 
 
+def search_export(request, *, q: str, chosen: str, actor, start, end):
+    """The matching records of the chosen type (statements by default) as data."""
+    name = chosen or "statements"
+    record = SEARCHED[name]
+    if name == "actors" and (actor or start or end):
+        return bad_request(
+            "Actors carry no dates and are not involved with one another: "
+            "leave out actor, date_from and date_to, or choose another type."
+        )
+    rows = engine.rank(_base(record, actor, start, end), q) if q else record.public().none()
+    title = f"{record.noun[1].capitalize()} matching “{q}”"
+    return export_response(request, rows, record=record, title=title)
+
+
 def search(request):
     form = SearchForm(request.GET)
     context = {"form": form, "groups": [], "query": ""}
@@ -87,9 +107,17 @@ def search(request):
     data = form.cleaned_data
     q, chosen = data["q"].strip(), data["type"]
     actor, start, end = data["actor"], data["date_from"], data["date_to"]
+    if requested_format(request):
+        return search_export(request, q=q, chosen=chosen, actor=actor, start=start, end=end)
     context.update(query=q, actor=actor)
     if not q:
         return render(request, "search/results.html", context)
+    if not (chosen == "actors" and (actor or start or end)):
+        exported = SEARCHED[chosen or "statements"].noun[1]
+        context["feed"] = page_feed(request, title=f"{exported.capitalize()} matching “{q}”")
+        context["exports"] = export_links(
+            request, label=f"the matching {exported}", type=chosen or "statements"
+        )
 
     # Actors carry no dates and are not "involved" with one another: a date or actor
     # filter narrows the three record types and leaves actors out.

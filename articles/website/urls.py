@@ -11,7 +11,7 @@ from django.urls import include, path, re_path
 from ..formats import sitemaps
 from ..formats.atom import ActorStatementsFeed, LatestStatementsFeed
 from ..formats.sitemaps import SITEMAPS
-from . import actors, crawlers, dates, downloads, lists, pages, search
+from . import actors, crawlers, dates, downloads, indexes, lists, pages, search
 
 article_patterns = [
     path("", pages.home, name="home"),
@@ -21,7 +21,9 @@ article_patterns = [
     path("articles/<slug:slug>/", pages.article_detail, name="detail"),
     path("events/", lists.record_list, {"key": "events"}, name="event_list"),
     path("events/<slug:slug>/", pages.event_detail, name="event"),
+    path("outlets/", indexes.outlet_index, name="outlets"),
     path("outlets/<slug:slug>/", pages.outlet_detail, name="outlet"),
+    path("places/", indexes.place_index, name="places"),
     path("places/<slug:slug>/", pages.place_detail, name="place"),
     path("downloads/", downloads.index, name="downloads"),
     path("downloads/<str:name>", downloads.download, name="download"),
