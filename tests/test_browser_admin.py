@@ -126,7 +126,7 @@ def test_editor_enters_and_publishes_the_seed_article(live_server, page, editors
     # An event.
     page.goto(f"{admin}/articles/event/add/")
     page.fill("#id_title", "Blinken–Cleverly phone call on Gaza")
-    page.select_option("#id_kind", "diplomatic_contact")
+    page.select_option("#id_kind", "call")
     page.fill("#id_start_date", "2023-10-28")
     pick(page, "id_articles", "Israel", SEED_TITLE)
     pick(page, "id_participations-0-actor", "Clever", "James Cleverly")

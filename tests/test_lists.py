@@ -466,7 +466,7 @@ def test_event_list_shows_dates_at_their_precision_and_facets(client, demo):
     assert "1 October 2023" not in content
     assert "Hamas (initiator)" in content
     facets = {f.title: [(v.label, v.count) for v in f.values] for f in response.context["facets"]}
-    assert facets["Kinds"][:2] == [("Diplomatic contact", 2), ("Visit", 2)]
+    assert facets["Kinds"][:2] == [("Phone call", 2), ("Visit", 2)]
     assert ("Israel", 2) in facets["Places"] and ("Tel Aviv", 1) in facets["Places"]
     assert facets["Start years"] == [("2023", 7)]
 

@@ -98,7 +98,19 @@ COLUMNS = {
     ),
     "source_urls": lambda e: " ".join(article.url for article in e.export_articles),
     "description": lambda e: e.description,
+    "end_date_precision": lambda e: e.end_date_precision if e.end_date else "",
+    "ongoing": lambda e: e.ongoing,
 }
+
+
+def _period(event) -> str:
+    return format_period(
+        event.start_date,
+        event.end_date,
+        event.date_precision,
+        event.end_date_precision,
+        ongoing=event.ongoing,
+    )
 
 
 def feed_entry(event) -> FeedEntry:
@@ -106,9 +118,7 @@ def feed_entry(event) -> FeedEntry:
     return FeedEntry(
         title=event.title,
         link=path_for("articles:event", event.slug),
-        description=f"{event.get_kind_display()}{where}, "
-        f"{format_period(event.start_date, event.end_date, event.date_precision)}. "
-        + event.description,
+        description=f"{event.get_kind_display()}{where}, {_period(event)}. " + event.description,
         pubdate=event.published_at,  # in the archive; when it happened is in the description
         updateddate=latest(event.updated_at, event.published_at),
     )
@@ -144,7 +154,7 @@ def schema_org(event) -> dict:
         "url": permalink("articles:event", event.slug),
         "description": event.description,
         "startDate": iso_date(event.start_date, event.date_precision),
-        "endDate": iso_date(event.end_date, event.date_precision),
+        "endDate": iso_date(event.end_date, event.end_date_precision),
         "location": places.schema_org_of(event.place) if event.place_id else None,
         "organizer": by_role.get(Role.INITIATOR),
         "attendee": by_role.get(Role.PARTICIPANT),
@@ -202,6 +212,23 @@ def archive_rows(scope: Scope) -> QuerySet:
     return rows.published() if scope.published_only else rows
 
 
+def _before_acled_kinds(record: dict) -> dict:
+    """An event of a file written before the ACLED/CAMEO kinds: a renamed kind gets its
+    new name (a diplomatic contact becomes a call, CAMEO 041), a diplomatic kind with no
+    CAMEO code the kind's usual one, and a missing end-date precision the day. A record
+    written since is left as it is."""
+    kind = record.get("kind")
+    if not isinstance(kind, str):
+        return record  # the check that follows names the wrong type
+    if kind in Event.LEGACY_KINDS:
+        record["kind"], code = Event.LEGACY_KINDS[kind]
+        record.setdefault("cameo_code", code)
+    if record["kind"] in Event.DEFAULT_CAMEO_CODES and "cameo_code" not in record:
+        record["cameo_code"] = Event.DEFAULT_CAMEO_CODES[record["kind"]]
+    record.setdefault("end_date_precision", Event._meta.get_field("end_date_precision").default)
+    return record
+
+
 ARCHIVE = ArchiveSection(
     name="events",
     model=Event,
@@ -225,6 +252,12 @@ ARCHIVE = ArchiveSection(
         ),
         CORRECTIONS,
         *STAMPS,
+        Value("cameo_code"),
+        Value("end_date_precision"),
+        Value("ongoing"),
     ),
     rows=archive_rows,
+    # Version 2 files exported before the kinds were renamed (the same release) hold the
+    # old kinds as well as version 1 files do.
+    upgrades={1: _before_acled_kinds, 2: _before_acled_kinds},
 )
