@@ -287,3 +287,30 @@ def test_editor_links_a_statement_to_an_event_with_a_stance_from_the_article_pag
         50,
     )
     assert link.history.get().history_user.username == "maria"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_choosing_an_event_kind_proposes_its_cameo_code(live_server, page, editors_group):
+    editor_create(username="maria", email="maria@example.org", password="a-long-pass-phrase-7")
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/event/add/")
+    page.fill("#id_username", "maria")
+    page.fill("#id_password", "a-long-pass-phrase-7")
+    page.click("input[type=submit]")
+    code = page.locator("#id_cameo_code")
+    expect(code).to_have_value("")
+
+    page.select_option("#id_kind", "multilateral_debate")
+    expect(code).to_have_value("040")
+    page.select_option("#id_kind", "air_strike")  # not diplomatic: no code
+    expect(code).to_have_value("")
+    page.select_option("#id_kind", "meeting")
+    expect(code).to_have_value("043")
+    page.select_option("#id_cameo_code", "044")  # the editor's own choice: a third country
+
+    page.fill("#id_title", "Meeting in Cairo")
+    page.fill("#id_start_date", "2023-10-21")
+    save(page)
+    page.get_by_text("was added successfully").wait_for()
+    event = Event.objects.get(title="Meeting in Cairo")
+    assert (event.kind, event.cameo_code) == ("meeting", "044")
