@@ -807,6 +807,10 @@ class EventQuerySet(models.QuerySet):
             qs = qs.filter(overlaps)
         return qs
 
+    def of_acled_type(self, event_type: str):
+        """Events of the kinds ACLED codes as this event type ("Battles")."""
+        return self.filter(kind__in=Event.kinds_of_acled_type(event_type))
+
     def involving(self, actor: Actor):
         """Events the actor took part in, in any role."""
         return self.filter(pk__in=EventParticipant.objects.filter(actor=actor).values("event_id"))
@@ -936,6 +940,15 @@ class Event(models.Model):
         RIOTS,
         STRATEGIC_DEVELOPMENTS,
     )
+    # How an ACLED event type is written in a URL (`?event_type=battles`).
+    ACLED_EVENT_TYPE_KEYS = {
+        "battles": BATTLES,
+        "explosions_remote_violence": EXPLOSIONS,
+        "violence_against_civilians": VIOLENCE_AGAINST_CIVILIANS,
+        "protests": PROTESTS,
+        "riots": RIOTS,
+        "strategic_developments": STRATEGIC_DEVELOPMENTS,
+    }
     # Each kind as ACLED codes it: (event type, sub-event type). A kind of ours that is
     # finer than ACLED (a ground operation, a hostage taking) maps to the sub-event type it
     # refines. Diplomatic kinds and `other` are not in ACLED's codebook.
@@ -1134,6 +1147,10 @@ class Event(models.Model):
     @property
     def acled_sub_event_type(self) -> str:
         return self.ACLED_TYPES.get(self.kind, ("", ""))[1]
+
+    @classmethod
+    def kinds_of_acled_type(cls, event_type: str) -> list[str]:
+        return [kind for kind, (type_, _) in cls.ACLED_TYPES.items() if type_ == event_type]
 
     @classmethod
     def grouped_kind_choices(cls) -> list[tuple[str, list[tuple[str, str]]]]:

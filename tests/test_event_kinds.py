@@ -427,3 +427,36 @@ def test_archive_refuses_bad_new_fields_naming_them(change, expected):
     data["events"][0].update(change)
     with pytest.raises(ArchiveError, match=expected):
         archive_import(stream=io.StringIO(json.dumps(data)))
+
+
+# The events list ----------------------------------------------------------------------------
+
+
+def test_events_list_filters_and_counts_by_acled_event_type(
+    client, demo, django_assert_max_num_queries
+):
+    EventFactory(title="Shelling of a town", kind=Event.Kind.SHELLING)
+    response = client.get("/events/", {"event_type": "explosions_remote_violence"})
+    assert response.status_code == 200
+    titles = {e.title for e in response.context["page_obj"]}
+    assert titles == {
+        "Shelling of a town",
+        "Israel Air Force strike on a cell in the Mount Dov area",
+    }
+    facets = {
+        f.title: [(v.label, v.count) for v in f.values]
+        for f in client.get("/events/").context["facets"]
+    }
+    # The attack; the ground operations; the strike and the shelling. Calls and visits
+    # are diplomatic: no ACLED type.
+    assert facets["ACLED event types"] == [
+        ("Explosions/Remote violence", 2),
+        ("Battles", 1),
+        ("Violence against civilians", 1),
+    ]
+    bad = client.get("/events/", {"event_type": "diplomacy"})
+    assert bad.status_code == 400
+    assert (
+        "“diplomacy” is not a type of event in ACLED's codebook. Choose one of: battles,"
+        in text(bad)
+    )

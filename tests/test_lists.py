@@ -699,12 +699,13 @@ def test_event_list_query_count_does_not_grow(client, django_assert_max_num_quer
         EventParticipantFactory(event=event)
         EventParticipantFactory(event=event)
     # 1 count, 2 the page of events with places, 3 their participations with actors
-    # (prefetch), 4-6 the facets (kinds, places, years), 7 the options of the place
-    # select; with ?place=: 8 the place check (the places inside are a subquery).
-    with django_assert_max_num_queries(7):
+    # (prefetch), 4-7 the facets (kinds, ACLED event types, places, years), 8 the options
+    # of the place select; with ?place=: 9 the place check (the places inside are a
+    # subquery).
+    with django_assert_max_num_queries(8):
         response = client.get(EVENTS)
     assert len(listed(response)) == min(rows, 25)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(EVENTS, {"place": place.slug})
     assert len(listed(response)) == min(rows, 25)
     other = PlaceFactory()

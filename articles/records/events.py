@@ -14,7 +14,7 @@ from ..models import Event, EventParticipant, Place, StatementEvent
 from . import actors, places, statements
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, latest
-from .facets import count_by, count_by_year
+from .facets import count_by, count_by_group, count_by_year
 from .interchange_fields import (
     CORRECTIONS,
     STAMPS,
@@ -42,6 +42,13 @@ class EventFilter(f.ListFilterSet):
     date_to = f.date_filter("end_date", "lte", "Until", method="filter_date_to")
     actor = f.actor_filter("participants", "Participant", method="filter_actor")
     kind = f.choice_filter("kind", "Kind", Event.Kind.choices, "kind of event")
+    event_type = f.choice_filter(
+        "kind",
+        "ACLED event type",
+        list(Event.ACLED_EVENT_TYPE_KEYS.items()),
+        "type of event in ACLED's codebook",
+        method="filter_event_type",
+    )
     place = f.slug_filter(
         "place",
         "Place (or inside it)",
@@ -62,6 +69,9 @@ class EventFilter(f.ListFilterSet):
 
     def filter_date_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         return queryset.between(None, value)
+
+    def filter_event_type(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.of_acled_type(Event.ACLED_EVENT_TYPE_KEYS[value])
 
     def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
         return queryset.involving(value)
@@ -176,6 +186,12 @@ def open_graph(event) -> list[tuple[str, str | None]]:
     ]
 
 
+# Each kind ACLED codes, with its event type as the facet writes it: (URL key, name).
+_ACLED_GROUPS = {
+    kind: next((key, name) for key, name in Event.ACLED_EVENT_TYPE_KEYS.items() if name == type_)
+    for kind, (type_, _) in Event.ACLED_TYPES.items()
+}
+
 RECORD = RecordType(
     key="events",
     model=Event,
@@ -184,6 +200,7 @@ RECORD = RecordType(
     filterset=EventFilter,
     facets=(
         ("Kinds", count_by("kind", "kind", choices=Event.Kind.choices)),
+        ("ACLED event types", count_by_group("kind", "event_type", _ACLED_GROUPS)),
         ("Places", count_by("place__slug", "place", "place__name")),
         ("Start years", count_by_year("start_date")),
     ),
