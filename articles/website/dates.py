@@ -134,13 +134,25 @@ def count_per_day(
         .filter(date_precision=DatePrecision.DAY)
         .values_list("start_date", "end_date", "ongoing")
     )
+    # Each event adds one from its first day in the period and takes it away after its
+    # last: a walk over the period's days, however many days the events span together.
+    changes: Counter = Counter()
     for event_start, event_end, ongoing in events:
-        day = max(event_start, start)
+        first = max(event_start, start)
         last = min(max(today, event_start) if ongoing else (event_end or event_start), end)
-        while day <= last:
-            per_day[day] += 1
-            day += datetime.timedelta(days=1)
-    return per_day
+        if first > last:
+            continue
+        changes[first] += 1
+        if last < end:
+            changes[last + datetime.timedelta(days=1)] -= 1
+    running, day = 0, start
+    while True:
+        running += changes[day]
+        if running:
+            per_day[day] += running
+        if day == end:
+            return per_day
+        day += datetime.timedelta(days=1)
 
 
 def month_calendar(
