@@ -1021,7 +1021,10 @@ class Event(models.Model):
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
-        help_text="How exactly the end date is known.",
+        help_text=(
+            "How exactly the end date is known. An end known to the month or the year is "
+            "saved as its last day."
+        ),
     )
     ongoing = models.BooleanField(
         default=False, help_text="Still going on: it has no end date yet."

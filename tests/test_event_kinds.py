@@ -460,3 +460,34 @@ def test_events_list_filters_and_counts_by_acled_event_type(
         "“diplomacy” is not a type of event in ACLED's codebook. Choose one of: battles,"
         in text(bad)
     )
+
+
+def test_old_links_to_a_renamed_kind_still_list_its_events(client, demo):
+    response = client.get("/events/", {"kind": "diplomatic_contact"})
+    assert response.status_code == 200
+    assert {e.slug for e in response.context["page_obj"]} == {
+        "blinken-cleverly-call-2023-10-28",
+        "cleverly-cohen-call-2023-10-28",
+    }
+    assert client.get("/events/", {"kind": "protest"}).status_code == 200
+
+
+def test_calendar_counts_overlapping_events_on_each_day_they_span(client):
+    EventFactory(
+        kind=Event.Kind.ARMED_CLASH,
+        start_date=datetime.date(2023, 11, 2),
+        end_date=datetime.date(2023, 11, 5),
+    )
+    EventFactory(
+        kind=Event.Kind.ARMED_CLASH,
+        start_date=datetime.date(2023, 11, 4),
+        end_date=datetime.date(2023, 12, 2),
+    )
+    EventFactory(kind=Event.Kind.ARMED_CLASH, start_date=datetime.date(2023, 10, 20), ongoing=True)
+    content = client.get(month_url(datetime.date(2023, 11, 1))).content.decode()
+    assert 'aria-label="1 November 2023: 1 record"' in content  # the ongoing one
+    assert 'aria-label="3 November 2023: 2 records"' in content
+    assert 'aria-label="4 November 2023: 3 records"' in content
+    assert 'aria-label="5 November 2023: 3 records"' in content
+    assert 'aria-label="6 November 2023: 2 records"' in content
+    assert 'aria-label="30 November 2023: 2 records"' in content

@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
                 default="day",
-                help_text="How exactly the end date is known.",
+                help_text="How exactly the end date is known. An end known to the month or the year is saved as its last day.",
                 max_length=5,
             ),
         ),
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
                 default="day",
-                help_text="How exactly the end date is known.",
+                help_text="How exactly the end date is known. An end known to the month or the year is saved as its last day.",
                 max_length=5,
             ),
         ),

@@ -63,6 +63,14 @@ class EventFilter(f.ListFilterSet):
         fields: list[str] = []
         form = f.ListFilterForm
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Links made before kinds were renamed keep working: ?kind=diplomatic_contact
+        # lists the calls (Event.LEGACY_KINDS).
+        if data is not None and data.get("kind") in Event.LEGACY_KINDS:
+            data = data.copy()
+            data["kind"] = Event.LEGACY_KINDS[data["kind"]][0]
+        super().__init__(data, *args, **kwargs)
+
     # Events overlapping the range, not only those starting in it.
     def filter_date_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         return queryset.between(value, None)
