@@ -6,6 +6,7 @@ so "October 2023" means the same everywhere; every date a reader types in a URL 
 read by `parse_iso_date` (YYYY-MM-DD, whatever the locale).
 """
 
+import calendar
 import datetime
 
 ISO_FORMAT = "%Y-%m-%d"
@@ -44,9 +45,29 @@ def iso_date(date: datetime.date | None, precision: str = DAY) -> str:
     return date.isoformat()
 
 
-def format_period(start: datetime.date, end: datetime.date | None, precision: str = DAY) -> str:
-    """A start date at its precision, and the end date when there is a different one."""
+def format_period(
+    start: datetime.date,
+    end: datetime.date | None,
+    precision: str = DAY,
+    end_precision: str = DAY,
+    *,
+    ongoing: bool = False,
+) -> str:
+    """A start date at its precision, and the end date at its own when there is a different
+    one: "27 October 2023 – November 2023"; "27 October 2023 – ongoing" for an event with no
+    end yet."""
     text = format_date(start, precision)
-    if end and end != start:
-        return f"{text} – {format_date(end)}"
+    if ongoing:
+        return f"{text} – ongoing"
+    if end and format_date(end, end_precision) != text:
+        return f"{text} – {format_date(end, end_precision)}"
     return text
+
+
+def last_day(date: datetime.date, precision: str = DAY) -> datetime.date:
+    """The last day of the month or the year a date at that precision names."""
+    if precision == YEAR:
+        return date.replace(month=12, day=31)
+    if precision == MONTH:
+        return date.replace(day=calendar.monthrange(date.year, date.month)[1])
+    return date

@@ -27,6 +27,7 @@ WORDS = (
     "غزة مساعدات هدنة الرهائن שביתת נשק חטופים סיוע"
 ).split()
 MENTIONS = (0, 1, 1, 2)  # actors a generated statement mentions, drawn from these
+OLD_KIND_COUNT = 10  # event kinds before the ACLED/CAMEO kinds (see _event)
 KINDS = [Actor.Kind.PERSON] * 6 + [Actor.Kind.GOVERNMENT_BODY, Actor.Kind.MILITARY]
 
 
@@ -41,6 +42,34 @@ def _published_at(day: datetime.date, public: bool) -> datetime.datetime | None:
 def _sentence(rng: random.Random) -> str:
     words = rng.choices(WORDS, k=rng.randint(8, 18))
     return " ".join(words).capitalize() + "."
+
+
+def _event(
+    i: int,
+    rng: random.Random,
+    kind_rng: random.Random,
+    prefix: str,
+    start: datetime.date,
+    places: list[Place],
+    status: Callable[[], str],
+) -> Event:
+    """One event of any kind: a diplomatic one with its kind's CAMEO code, one in twenty of
+    the others still ongoing."""
+    title = f"Synthetic event {i}: {_sentence(rng)[:60]}"
+    rng.randrange(OLD_KIND_COUNT)  # the draw the kind used to take from this stream
+    kind = kind_rng.choice(Event.Kind.values)
+    return Event(
+        title=title,
+        slug=f"{prefix}-event-{i}",
+        kind=kind,
+        cameo_code=Event.DEFAULT_CAMEO_CODES.get(kind, ""),
+        ongoing=kind not in Event.DIPLOMATIC_KINDS and kind_rng.random() < 0.05,
+        start_date=start + datetime.timedelta(days=rng.randint(0, 400)),
+        place=rng.choice(places),
+        description=_sentence(rng),
+        # Drawn in the order the fields were drawn before, for the same rows per seed.
+        status=status(),
+    )
 
 
 @transaction.atomic
@@ -79,6 +108,8 @@ def _generate(
     # Mentions draw from a stream of their own, so adding them left every other row of a
     # seed as it was (the benchmarks name the samples of `--seed 7`).
     mention_rng = random.Random(f"{seed}-mentions")
+    # Event kinds too, so the ACLED/CAMEO kinds left the other rows of a seed as they were.
+    kind_rng = random.Random(f"{seed}-event-kinds")
     prefix = f"gen{seed}"
     if Actor.objects.filter(slug__startswith=f"{prefix}-").exists():
         raise ValueError(f"An archive with seed {seed} is already here; use another --seed.")
@@ -125,18 +156,7 @@ def _generate(
     places = Place.objects.bulk_create(
         [Place(name=f"Synthetic place {seed}-{i}", slug=f"{prefix}-place-{i}") for i in range(50)]
     )
-    events = [
-        Event(
-            title=f"Synthetic event {i}: {_sentence(rng)[:60]}",
-            slug=f"{prefix}-event-{i}",
-            kind=rng.choice(Event.Kind.values),
-            start_date=start + datetime.timedelta(days=rng.randint(0, 400)),
-            place=rng.choice(places),
-            description=_sentence(rng),
-            status=status(),
-        )
-        for i in range(n_events)
-    ]
+    events = [_event(i, rng, kind_rng, prefix, start, places, status) for i in range(n_events)]
     for event in events:
         event.published_at = _published_at(event.start_date, event.is_public)
     events = Event.objects.bulk_create(events, batch_size=BATCH)

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import COUNTRY_CODE_REGEX, Actor, Role
 
-from . import quotes
+from . import dates, quotes
 
 LANGUAGE_TAG_REGEX = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
@@ -791,13 +791,25 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status=PublicationStatus.PUBLISHED)
 
     def between(self, start: datetime.date | None, end: datetime.date | None):
-        """Events overlapping the period: they start before its end and end after its start."""
+        """Events overlapping the period: they start before its end and end after its start.
+
+        An event without an end date lasts its start day, unless it is ongoing: then it
+        lasts until today, so it overlaps every period from its start to today and none
+        after today.
+        """
         qs = self
         if end:
             qs = qs.filter(start_date__lte=end)
         if start:
-            qs = qs.filter(Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start))
+            overlaps = Q(end_date__gte=start) | Q(end_date__isnull=True, start_date__gte=start)
+            if start <= timezone.localdate():
+                overlaps |= Q(ongoing=True)
+            qs = qs.filter(overlaps)
         return qs
+
+    def of_acled_type(self, event_type: str):
+        """Events of the kinds ACLED codes as this event type ("Battles")."""
+        return self.filter(kind__in=Event.kinds_of_acled_type(event_type))
 
     def involving(self, actor: Actor):
         """Events the actor took part in, in any role."""
@@ -842,49 +854,180 @@ class EventQuerySet(models.QuerySet):
         )
 
 
+# Event.DIPLOMATIC_KINDS, for the constraint in Event.Meta (which cannot see the class).
+_DIPLOMATIC = ["call", "visit", "meeting", "multilateral_debate"]
+
+
 class Event(models.Model):
     """Something that happened, reported by one or more articles."""
 
     class Kind(models.TextChoices):
-        DIPLOMATIC_CONTACT = "diplomatic_contact", "Diplomatic contact"
-        VISIT = "visit", "Visit"
-        GROUND_OPERATION = "ground_operation", "Ground operation"
-        AIR_STRIKE = "air_strike", "Air strike"
+        # ACLED's sub-event types, and kinds of ours that refine one (ACLED_TYPES).
         ARMED_CLASH = "armed_clash", "Armed clash"
+        GROUND_OPERATION = "ground_operation", "Ground operation"
+        GOVERNMENT_REGAINS_TERRITORY = (
+            "government_regains_territory",
+            "Government regains territory",
+        )
+        NON_STATE_ACTOR_OVERTAKES_TERRITORY = (
+            "non_state_actor_overtakes_territory",
+            "Non-state actor overtakes territory",
+        )
+        CHEMICAL_WEAPON = "chemical_weapon", "Chemical weapon"
+        AIR_STRIKE = "air_strike", "Air/drone strike"
+        SUICIDE_BOMB = "suicide_bomb", "Suicide bomb"
+        SHELLING = "shelling", "Shelling/artillery/missile attack"
+        REMOTE_EXPLOSIVE = "remote_explosive", "Remote explosive/landmine/IED"
+        GRENADE = "grenade", "Grenade"
+        SEXUAL_VIOLENCE = "sexual_violence", "Sexual violence"
         ATTACK = "attack", "Attack"
-        HUMANITARIAN = "humanitarian", "Humanitarian"
+        ABDUCTION = "abduction", "Abduction/forced disappearance"
         HOSTAGE = "hostage", "Hostage taking or release"
-        PROTEST = "protest", "Protest"
+        PEACEFUL_PROTEST = "peaceful_protest", "Peaceful protest"
+        PROTEST_WITH_INTERVENTION = "protest_with_intervention", "Protest with intervention"
+        EXCESSIVE_FORCE = (
+            "excessive_force_against_protesters",
+            "Excessive force against protesters",
+        )
+        VIOLENT_DEMONSTRATION = "violent_demonstration", "Violent demonstration"
+        MOB_VIOLENCE = "mob_violence", "Mob violence"
+        AGREEMENT = "agreement", "Agreement"
+        ARRESTS = "arrests", "Arrests"
+        CHANGE_TO_GROUP_ACTIVITY = "change_to_group_activity", "Change to group/activity"
+        DISRUPTED_WEAPONS_USE = "disrupted_weapons_use", "Disrupted weapons use"
+        HEADQUARTERS_ESTABLISHED = (
+            "headquarters_or_base_established",
+            "Headquarters or base established",
+        )
+        LOOTING = "looting_property_destruction", "Looting/property destruction"
+        NON_VIOLENT_TRANSFER = (
+            "non_violent_transfer_of_territory",
+            "Non-violent transfer of territory",
+        )
+        HUMANITARIAN = "humanitarian", "Humanitarian"
+        STRATEGIC_OTHER = "strategic_other", "Other strategic development"
+        # Diplomatic kinds, which ACLED does not code: each event stores a CAMEO code.
+        CALL = "call", "Phone call"
+        VISIT = "visit", "Visit"
+        MEETING = "meeting", "Meeting"
+        MULTILATERAL_DEBATE = "multilateral_debate", "Multilateral debate"
         OTHER = "other", "Other"
 
-    # ACLED event type and sub-event type for each kind that ACLED codes.
-    # ACLED does not code diplomatic contacts or visits; CAMEO does (041, 042).
-    ACLED_TYPES = {
-        Kind.GROUND_OPERATION: ("Battles", "Armed clash"),
-        Kind.AIR_STRIKE: ("Explosions/Remote violence", "Air/drone strike"),
-        Kind.ARMED_CLASH: ("Battles", "Armed clash"),
-        Kind.ATTACK: ("Violence against civilians", "Attack"),
-        Kind.HOSTAGE: ("Violence against civilians", "Abduction/forced disappearance"),
-        Kind.PROTEST: ("Protests", "Peaceful protest"),
-        Kind.HUMANITARIAN: ("Strategic developments", "Other"),
+    class CameoCode(models.TextChoices):
+        """The CAMEO codes a diplomatic event may carry (CAMEO codebook, 01 and 04)."""
+
+        STATEMENT = "010", "Make statement, not specified below"
+        CONSULT = "040", "Consult, not specified below"
+        TELEPHONE = "041", "Discuss by telephone"
+        MAKE_VISIT = "042", "Make a visit"
+        HOST_VISIT = "043", "Host a visit"
+        THIRD_LOCATION = "044", "Meet at a “third” location"
+        MEDIATE = "045", "Mediate"
+        NEGOTIATE = "046", "Engage in negotiation"
+
+    # ACLED's six event types, in the codebook's order.
+    BATTLES = "Battles"
+    EXPLOSIONS = "Explosions/Remote violence"
+    VIOLENCE_AGAINST_CIVILIANS = "Violence against civilians"
+    PROTESTS = "Protests"
+    RIOTS = "Riots"
+    STRATEGIC_DEVELOPMENTS = "Strategic developments"
+    ACLED_EVENT_TYPES = (
+        BATTLES,
+        EXPLOSIONS,
+        VIOLENCE_AGAINST_CIVILIANS,
+        PROTESTS,
+        RIOTS,
+        STRATEGIC_DEVELOPMENTS,
+    )
+    # How an ACLED event type is written in a URL (`?event_type=battles`).
+    ACLED_EVENT_TYPE_KEYS = {
+        "battles": BATTLES,
+        "explosions_remote_violence": EXPLOSIONS,
+        "violence_against_civilians": VIOLENCE_AGAINST_CIVILIANS,
+        "protests": PROTESTS,
+        "riots": RIOTS,
+        "strategic_developments": STRATEGIC_DEVELOPMENTS,
     }
-    CAMEO_CODES = {
-        Kind.DIPLOMATIC_CONTACT: ("041", "Discuss by telephone"),
-        Kind.VISIT: ("042", "Make a visit"),
+    # Each kind as ACLED codes it: (event type, sub-event type). A kind of ours that is
+    # finer than ACLED (a ground operation, a hostage taking) maps to the sub-event type it
+    # refines. Diplomatic kinds and `other` are not in ACLED's codebook.
+    ACLED_TYPES = {
+        Kind.ARMED_CLASH: (BATTLES, "Armed clash"),
+        Kind.GROUND_OPERATION: (BATTLES, "Armed clash"),
+        Kind.GOVERNMENT_REGAINS_TERRITORY: (BATTLES, "Government regains territory"),
+        Kind.NON_STATE_ACTOR_OVERTAKES_TERRITORY: (BATTLES, "Non-state actor overtakes territory"),
+        Kind.CHEMICAL_WEAPON: (EXPLOSIONS, "Chemical weapon"),
+        Kind.AIR_STRIKE: (EXPLOSIONS, "Air/drone strike"),
+        Kind.SUICIDE_BOMB: (EXPLOSIONS, "Suicide bomb"),
+        Kind.SHELLING: (EXPLOSIONS, "Shelling/artillery/missile attack"),
+        Kind.REMOTE_EXPLOSIVE: (EXPLOSIONS, "Remote explosive/landmine/IED"),
+        Kind.GRENADE: (EXPLOSIONS, "Grenade"),
+        Kind.SEXUAL_VIOLENCE: (VIOLENCE_AGAINST_CIVILIANS, "Sexual violence"),
+        Kind.ATTACK: (VIOLENCE_AGAINST_CIVILIANS, "Attack"),
+        Kind.ABDUCTION: (VIOLENCE_AGAINST_CIVILIANS, "Abduction/forced disappearance"),
+        Kind.HOSTAGE: (VIOLENCE_AGAINST_CIVILIANS, "Abduction/forced disappearance"),
+        Kind.PEACEFUL_PROTEST: (PROTESTS, "Peaceful protest"),
+        Kind.PROTEST_WITH_INTERVENTION: (PROTESTS, "Protest with intervention"),
+        Kind.EXCESSIVE_FORCE: (PROTESTS, "Excessive force against protesters"),
+        Kind.VIOLENT_DEMONSTRATION: (RIOTS, "Violent demonstration"),
+        Kind.MOB_VIOLENCE: (RIOTS, "Mob violence"),
+        Kind.AGREEMENT: (STRATEGIC_DEVELOPMENTS, "Agreement"),
+        Kind.ARRESTS: (STRATEGIC_DEVELOPMENTS, "Arrests"),
+        Kind.CHANGE_TO_GROUP_ACTIVITY: (STRATEGIC_DEVELOPMENTS, "Change to group/activity"),
+        Kind.DISRUPTED_WEAPONS_USE: (STRATEGIC_DEVELOPMENTS, "Disrupted weapons use"),
+        Kind.HEADQUARTERS_ESTABLISHED: (STRATEGIC_DEVELOPMENTS, "Headquarters or base established"),
+        Kind.LOOTING: (STRATEGIC_DEVELOPMENTS, "Looting/property destruction"),
+        Kind.NON_VIOLENT_TRANSFER: (STRATEGIC_DEVELOPMENTS, "Non-violent transfer of territory"),
+        Kind.HUMANITARIAN: (STRATEGIC_DEVELOPMENTS, "Other"),
+        Kind.STRATEGIC_OTHER: (STRATEGIC_DEVELOPMENTS, "Other"),
+    }
+    # The diplomatic kinds and the CAMEO code the admin proposes for each; the editor
+    # may choose another (a meeting in a third country is 044), stored on the event.
+    DEFAULT_CAMEO_CODES = {
+        Kind.CALL: CameoCode.TELEPHONE,
+        Kind.VISIT: CameoCode.MAKE_VISIT,
+        Kind.MEETING: CameoCode.HOST_VISIT,
+        Kind.MULTILATERAL_DEBATE: CameoCode.CONSULT,
+    }
+    DIPLOMATIC_KINDS = tuple(DEFAULT_CAMEO_CODES)
+    # Kinds of earlier versions, renamed: the migration and the archive import read them.
+    LEGACY_KINDS = {
+        "diplomatic_contact": (Kind.CALL, CameoCode.TELEPHONE),
+        "protest": (Kind.PEACEFUL_PROTEST, ""),
     }
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(max_length=40, choices=Kind.choices, default=Kind.OTHER)
+    cameo_code = models.CharField(
+        "CAMEO code",
+        max_length=3,
+        choices=CameoCode.choices,
+        blank=True,
+        help_text="For diplomatic kinds only; the kind's usual code is proposed.",
+    )
     start_date = models.DateField()
     end_date = models.DateField(
-        null=True, blank=True, help_text="Empty for a one-day or ongoing event."
+        null=True, blank=True, help_text="Empty for a one-day event or an ongoing one."
     )
     date_precision = models.CharField(
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
         help_text="How exactly the start date is known.",
+    )
+    end_date_precision = models.CharField(
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=(
+            "How exactly the end date is known. An end known to the month or the year is "
+            "saved as its last day."
+        ),
+    )
+    ongoing = models.BooleanField(
+        default=False, help_text="Still going on: it has no end date yet."
     )
     place = models.ForeignKey(
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
@@ -925,6 +1068,21 @@ class Event(models.Model):
                 condition=~Q(status=PublicationStatus.PUBLISHED) | Q(published_at__isnull=False),
                 name="event_public_has_published_at",
             ),
+            models.CheckConstraint(
+                condition=Q(ongoing=False) | Q(end_date__isnull=True),
+                name="event_ongoing_has_no_end",
+                violation_error_message="An ongoing event has no end date.",
+            ),
+            # The diplomatic kinds (DIPLOMATIC_KINDS) carry a CAMEO code, the others none.
+            models.CheckConstraint(
+                condition=(Q(kind__in=_DIPLOMATIC) & ~Q(cameo_code=""))
+                | (~Q(kind__in=_DIPLOMATIC) & Q(cameo_code="")),
+                name="event_cameo_code_for_diplomatic_kinds",
+                violation_error_message=(
+                    "A diplomatic event (call, visit, meeting, multilateral debate) needs a "
+                    "CAMEO code, and only a diplomatic event has one."
+                ),
+            ),
         ]
         indexes = [
             # Event list and date pages: published events by date.
@@ -953,14 +1111,37 @@ class Event(models.Model):
     def get_absolute_url(self):
         return reverse("articles:event", args=[self.slug])
 
+    @property
+    def is_public(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED
+
     def clean(self):
         super().clean()
         # Before the constraints are validated: a published event has its time.
         first_public_time(self, public=self.is_public, update_fields=None)
+        if self.ongoing and self.end_date is not None:
+            raise ValidationError(
+                {"end_date": "An ongoing event has no end date: empty it, or untick “ongoing”."}
+            )
+        if self.kind in self.DIPLOMATIC_KINDS and not self.cameo_code:
+            raise ValidationError(
+                {"cameo_code": f"A {self.get_kind_display().lower()} needs a CAMEO code."}
+            )
+        if self.kind not in self.DIPLOMATIC_KINDS and self.cameo_code:
+            raise ValidationError(
+                {
+                    "cameo_code": "Only a diplomatic event (call, visit, meeting, multilateral "
+                    "debate) has a CAMEO code; leave it empty."
+                }
+            )
+        if self.end_date is not None:
+            # An end known to the month or the year is stored as the last day it may be,
+            # so a period query (`between`) sees the whole span the event may cover.
+            self.end_date = dates.last_day(self.end_date, self.end_date_precision)
 
     @property
-    def is_public(self) -> bool:
-        return self.status == PublicationStatus.PUBLISHED
+    def is_diplomatic(self) -> bool:
+        return self.kind in self.DIPLOMATIC_KINDS
 
     @property
     def acled_event_type(self) -> str:
@@ -970,9 +1151,27 @@ class Event(models.Model):
     def acled_sub_event_type(self) -> str:
         return self.ACLED_TYPES.get(self.kind, ("", ""))[1]
 
-    @property
-    def cameo_code(self) -> str:
-        return self.CAMEO_CODES.get(self.kind, ("", ""))[0]
+    @classmethod
+    def kinds_of_acled_type(cls, event_type: str) -> list[str]:
+        return [kind for kind, (type_, _) in cls.ACLED_TYPES.items() if type_ == event_type]
+
+    @classmethod
+    def grouped_kind_choices(cls) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The kinds grouped by ACLED event type, then the diplomatic kinds, then `other`."""
+        groups = [
+            (
+                event_type,
+                [
+                    (k.value, k.label)
+                    for k in cls.Kind
+                    if cls.ACLED_TYPES.get(k, ("",))[0] == event_type
+                ],
+            )
+            for event_type in cls.ACLED_EVENT_TYPES
+        ]
+        groups.append(("Diplomatic (CAMEO)", [(k.value, k.label) for k in cls.DIPLOMATIC_KINDS]))
+        groups.append(("Other", [(cls.Kind.OTHER.value, cls.Kind.OTHER.label)]))
+        return groups
 
 
 class EventParticipant(models.Model):

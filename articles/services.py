@@ -116,8 +116,10 @@ def demo_load() -> dict[str, int]:
             {
                 "title": data["title"],
                 "kind": data["kind"],
+                "cameo_code": data.get("cameo_code", ""),
                 "start_date": _date(data["start_date"]),
                 "date_precision": data["date_precision"],
+                "ongoing": data.get("ongoing", False),
                 "place": places[data["place"]] if data["place"] else None,
                 "description": data["description"],
                 "status": PublicationStatus.PUBLISHED,

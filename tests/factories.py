@@ -110,7 +110,9 @@ class EventFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Event {n}")
     slug = factory.Sequence(lambda n: f"event-{n}")
-    kind = Event.Kind.DIPLOMATIC_CONTACT
+    kind = Event.Kind.CALL
+    # A diplomatic kind's usual CAMEO code; none for the other kinds.
+    cameo_code = factory.LazyAttribute(lambda o: str(Event.DEFAULT_CAMEO_CODES.get(o.kind, "")))
     start_date = datetime.date(2023, 10, 28)
     status = PublicationStatus.PUBLISHED
 

@@ -126,7 +126,7 @@ def test_editor_enters_and_publishes_the_seed_article(live_server, page, editors
     # An event.
     page.goto(f"{admin}/articles/event/add/")
     page.fill("#id_title", "Blinken–Cleverly phone call on Gaza")
-    page.select_option("#id_kind", "diplomatic_contact")
+    page.select_option("#id_kind", "call")
     page.fill("#id_start_date", "2023-10-28")
     pick(page, "id_articles", "Israel", SEED_TITLE)
     pick(page, "id_participations-0-actor", "Clever", "James Cleverly")
@@ -287,3 +287,30 @@ def test_editor_links_a_statement_to_an_event_with_a_stance_from_the_article_pag
         50,
     )
     assert link.history.get().history_user.username == "maria"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_choosing_an_event_kind_proposes_its_cameo_code(live_server, page, editors_group):
+    editor_create(username="maria", email="maria@example.org", password="a-long-pass-phrase-7")
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/event/add/")
+    page.fill("#id_username", "maria")
+    page.fill("#id_password", "a-long-pass-phrase-7")
+    page.click("input[type=submit]")
+    code = page.locator("#id_cameo_code")
+    expect(code).to_have_value("")
+
+    page.select_option("#id_kind", "multilateral_debate")
+    expect(code).to_have_value("040")
+    page.select_option("#id_kind", "air_strike")  # not diplomatic: no code
+    expect(code).to_have_value("")
+    page.select_option("#id_kind", "meeting")
+    expect(code).to_have_value("043")
+    page.select_option("#id_cameo_code", "044")  # the editor's own choice: a third country
+
+    page.fill("#id_title", "Meeting in Cairo")
+    page.fill("#id_start_date", "2023-10-21")
+    save(page)
+    page.get_by_text("was added successfully").wait_for()
+    event = Event.objects.get(title="Meeting in Cairo")
+    assert (event.kind, event.cameo_code) == ("meeting", "044")

@@ -52,6 +52,7 @@ def test_day_page_shows_that_days_statements_and_events(client, demo):
     assert sorted(e.slug for e in response.context["events"]) == [
         "blinken-cleverly-call-2023-10-28",
         "cleverly-cohen-call-2023-10-28",
+        "idf-ground-operations-northern-gaza-2023-10",  # ongoing since the 27th
     ]
     content = text(response)
     assert "Saturday 28 October 2023" in content
@@ -65,7 +66,7 @@ def test_day_page_shows_articles_published_that_day(client, demo):
     assert len(response.context["statements"]) == 4  # the IDF claims take the article's date
 
 
-def test_events_spanning_days_appear_on_each_of_them(client, demo):
+def test_events_spanning_days_appear_on_each_of_them(client):
     EventFactory(
         title="Three-day truce",
         kind=Event.Kind.HUMANITARIAN,
@@ -94,10 +95,10 @@ def test_month_calendar_links_the_days_with_records(client, demo):
     assert '<table class="calendar">' in content
     assert "<caption>" in content and ">October 2023</a></caption>" in content
     assert '<th scope="col"><abbr title="Monday">Mon</abbr></th>' in content
-    # Attack 7, visits 18 and 19, ground operations 27, calls and post 28, readout 29,
-    # article and IDF claims 30.
-    assert linked_days(response) == [7, 18, 19, 27, 28, 29, 30]
-    assert 'href="/dates/2023/10/28/" aria-label="28 October 2023: 3 records">28</a>' in content
+    # Attack 7, visits 18 and 19, calls and post 28, readout 29, article and IDF claims
+    # 30; the ground operations, ongoing, every day from the 27th.
+    assert linked_days(response) == [7, 18, 19, 27, 28, 29, 30, 31]
+    assert 'href="/dates/2023/10/28/" aria-label="28 October 2023: 4 records">28</a>' in content
 
 
 def test_day_page_marks_its_day_in_the_calendar(client, demo):
@@ -195,7 +196,8 @@ def test_drafts_never_appear_on_date_pages(client, demo):
     assert "Draft event" not in content
     assert "We will keep talking." not in content
     assert len(response.context["statements"]) == 1
-    assert 'aria-label="28 October 2023: 3 records">28</a>' in response.content.decode()
+    # The calls, the post and the ongoing ground operations.
+    assert 'aria-label="28 October 2023: 4 records">28</a>' in response.content.decode()
     assert 3 not in linked_days(client.get(month_url(2023, 10)))
 
 
@@ -243,5 +245,5 @@ def test_the_first_and_last_representable_dates_render(client, url):
 
 
 def test_date_page_summarises_what_it_holds(client, demo):
-    assert "1 statement · 0 articles · 2 events" in text(client.get(day_url(2023, 10, 28)))
-    assert "4 statements · 1 article · 0 events" in text(client.get(day_url(2023, 10, 30)))
+    assert "1 statement · 0 articles · 3 events" in text(client.get(day_url(2023, 10, 28)))
+    assert "4 statements · 1 article · 1 event" in text(client.get(day_url(2023, 10, 30)))

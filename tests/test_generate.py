@@ -8,7 +8,7 @@ from django.db import transaction
 
 from actors.models import Actor
 from articles.generate import archive_generate
-from articles.models import Article, Statement
+from articles.models import Article, Event, Statement
 from search import engine
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +64,20 @@ def test_command_reports_and_refuses_a_repeated_seed():
         call_command("generate_archive", "--statements", "30", "--seed", "9")
     with pytest.raises(CommandError, match="must be positive"):
         call_command("generate_archive", "--statements", "0")
+
+
+def test_generated_events_have_every_sort_of_kind_and_valid_codes():
+    archive_generate(statements=2000, seed=3)
+    events = list(Event.objects.all())
+    assert len(events) == 40
+    for event in events:
+        event.full_clean()  # a diplomatic kind has its code, no other kind has one
+    kinds = {event.kind for event in events}
+    assert kinds & set(Event.DIPLOMATIC_KINDS)
+    assert {Event.ACLED_TYPES[k][0] for k in kinds if k in Event.ACLED_TYPES} >= {
+        "Battles",
+        "Strategic developments",
+    }
+    assert len(kinds) > 15  # drawn from all the kinds, not the ten of old
+    assert any(event.ongoing for event in events)
+    assert {e.cameo_code for e in events if e.kind == Event.Kind.CALL} <= {"041"}

@@ -466,7 +466,7 @@ def test_event_list_shows_dates_at_their_precision_and_facets(client, demo):
     assert "1 October 2023" not in content
     assert "Hamas (initiator)" in content
     facets = {f.title: [(v.label, v.count) for v in f.values] for f in response.context["facets"]}
-    assert facets["Kinds"][:2] == [("Diplomatic contact", 2), ("Visit", 2)]
+    assert facets["Kinds"][:2] == [("Phone call", 2), ("Visit", 2)]
     assert ("Israel", 2) in facets["Places"] and ("Tel Aviv", 1) in facets["Places"]
     assert facets["Start years"] == [("2023", 7)]
 
@@ -699,16 +699,17 @@ def test_event_list_query_count_does_not_grow(client, django_assert_max_num_quer
         EventParticipantFactory(event=event)
         EventParticipantFactory(event=event)
     # 1 count, 2 the page of events with places, 3 their participations with actors
-    # (prefetch), 4-6 the facets (kinds, places, years), 7 the options of the place
-    # select; with ?place=: 8 the place check (the places inside are a subquery).
-    with django_assert_max_num_queries(7):
+    # (prefetch), 4-7 the facets (kinds, ACLED event types, places, years), 8 the options
+    # of the place select; with ?place=: 9 the place check (the places inside are a
+    # subquery).
+    with django_assert_max_num_queries(8):
         response = client.get(EVENTS)
     assert len(listed(response)) == min(rows, 25)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(EVENTS, {"place": place.slug})
     assert len(listed(response)) == min(rows, 25)
     other = PlaceFactory()
-    with django_assert_max_num_queries(9):  # one check per place, the union a subquery
+    with django_assert_max_num_queries(10):  # one check per place, the union a subquery
         response = client.get(EVENTS, {"place": [place.slug, other.slug]})
     assert len(listed(response)) == min(rows, 25)
 

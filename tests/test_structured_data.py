@@ -314,12 +314,13 @@ def test_every_json_ld_object_of_every_record_page_is_valid_schema_org(client, d
 def test_month_precision_dates_are_written_to_the_month(db):
     event = EventFactory(
         start_date=datetime.date(2023, 10, 1),
-        end_date=datetime.date(2023, 11, 1),
+        end_date=datetime.date(2023, 11, 30),
         date_precision="month",
+        end_date_precision="month",
     )
     data = ld(Event.objects.for_detail().get(pk=event.pk))
     assert data["startDate"] == "2023-10"
-    assert data["endDate"] == "2023-11"
+    assert data["endDate"] == "2023-11"  # the end at its own precision
 
 
 def test_an_attacks_target_is_what_it_is_about_not_an_attendee(db):

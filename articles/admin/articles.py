@@ -451,8 +451,18 @@ class EventAdmin(
     OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, ArchiveHistoryAdmin
 ):
     form = EventAdminForm
-    list_display = ["title", "kind", "start_date", "end_date", "date_precision", "place", "status"]
-    list_filter = ["status", "kind", "date_precision"]
+    list_display = [
+        "title",
+        "kind",
+        "cameo_code",
+        "start_date",
+        "end_date",
+        "ongoing",
+        "date_precision",
+        "place",
+        "status",
+    ]
+    list_filter = ["status", "kind", "ongoing", "date_precision"]
     list_select_related = ["place"]
     search_fields = ["title", "description", "place__name"]
     date_hierarchy = "start_date"
@@ -463,8 +473,9 @@ class EventAdmin(
     fields = [
         ("title", "opened_version"),
         "slug",
-        "kind",
-        ("start_date", "end_date", "date_precision"),
+        ("kind", "cameo_code"),
+        ("start_date", "date_precision"),
+        ("end_date", "end_date_precision", "ongoing"),
         "place",
         "description",
         "correction_note",

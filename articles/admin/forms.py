@@ -1,6 +1,8 @@
 """Admin forms: correction notes for published text, optimistic locking, and a
 statement's events edited with the statement."""
 
+import json
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -10,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .. import quotes
-from ..models import PublicationStatus, Statement, StatementEvent
+from ..models import Event, PublicationStatus, Statement, StatementEvent
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -370,8 +372,36 @@ class StatementInlineForm(StatementAdminForm):
 
 
 class EventAdminForm(VersionedForm, CorrectionNoteForm):
+    """The kinds grouped by ACLED event type; a diplomatic kind's CAMEO code defaults to
+    the kind's usual one. `static/js/event_kind.js` proposes it as soon as the editor
+    chooses the kind; without JavaScript, an empty code is filled in on saving."""
+
     correction_fields = ("title", "description")
     public_lookup = {"status": PUBLISHED}
+
+    class Media:
+        js = ["js/event_kind.js"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            kind = self.fields["kind"]
+            kind.choices = Event.grouped_kind_choices()
+        if "cameo_code" in self.fields:
+            # The code beside its name, as CAMEO's codebook lists them.
+            self.fields["cameo_code"].choices = [("", "—")] + [
+                (code.value, f"{code.value} {code.label}") for code in Event.CameoCode
+            ]
+            kind.widget.attrs["data-cameo-defaults"] = json.dumps(
+                {str(k): str(code) for k, code in Event.DEFAULT_CAMEO_CODES.items()}
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        kind = cleaned_data.get("kind")
+        if kind in Event.DEFAULT_CAMEO_CODES and not cleaned_data.get("cameo_code"):
+            cleaned_data["cameo_code"] = Event.DEFAULT_CAMEO_CODES[kind]
+        return cleaned_data
 
 
 class EditConflict(Exception):

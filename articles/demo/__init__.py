@@ -221,7 +221,8 @@ EVENTS = [
     {
         "slug": "blinken-cleverly-call-2023-10-28",
         "title": "Blinken–Cleverly phone call on Gaza",
-        "kind": "diplomatic_contact",
+        "kind": "call",
+        "cameo_code": "041",
         "start_date": "2023-10-28",
         "date_precision": "day",
         "place": None,
@@ -236,7 +237,8 @@ EVENTS = [
     {
         "slug": "cleverly-cohen-call-2023-10-28",
         "title": "Cleverly–Cohen phone call",
-        "kind": "diplomatic_contact",
+        "kind": "call",
+        "cameo_code": "041",
         "start_date": "2023-10-28",
         "date_precision": "day",
         "place": None,
@@ -261,6 +263,7 @@ EVENTS = [
         "slug": "biden-visit-to-israel-2023-10-18",
         "title": "Joe Biden visits Israel",
         "kind": "visit",
+        "cameo_code": "042",
         "start_date": "2023-10-18",
         "date_precision": "day",
         "place": "tel-aviv",
@@ -271,6 +274,7 @@ EVENTS = [
         "slug": "sunak-visit-to-israel-2023-10-19",
         "title": "Rishi Sunak visits Israel",
         "kind": "visit",
+        "cameo_code": "042",
         "start_date": "2023-10-19",
         "date_precision": "day",
         "place": "israel",
@@ -283,6 +287,8 @@ EVENTS = [
         "kind": "ground_operation",
         "start_date": "2023-10-27",
         "date_precision": "day",
+        # The article calls them "ongoing ground operations" and gives no end.
+        "ongoing": True,
         "place": "northern-gaza",
         "description": (
             "Israeli ground operations in the northern Gaza Strip, which the IDF says target "

@@ -329,6 +329,9 @@ def _check_value(section: ArchiveSection, field: Field, value, name: str, nested
                 return
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise RecordError(name, f"expected a whole number above 0, not {shown_id(value)}")
+        case Value() if _internal(model_field) == "BooleanField":
+            if not isinstance(value, bool):
+                raise RecordError(name, f"expected true or false, not {kind_of(value)}")
         case Value() if _internal(model_field) in INTEGER_TYPES:
             if value is None and null:
                 return
@@ -393,8 +396,12 @@ def _missing(section: ArchiveSection, field: Field):
         return []
     if isinstance(field, PublicId | Stamp):
         return None
-    if isinstance(field, Value) and not section.model._meta.get_field(field.name).null:
-        return ""
+    if isinstance(field, Value):
+        model_field = section.model._meta.get_field(field.name)
+        if model_field.get_internal_type() == "BooleanField":
+            return model_field.default  # a yes/no the file does not give: the usual answer
+        if not model_field.null:
+            return ""
     return None
 
 

@@ -71,7 +71,10 @@ BOM = "\ufeff"
 
 
 def _inert(value):
-    """A text cell a spreadsheet will not run: a leading apostrophe before a formula."""
+    """A text cell a spreadsheet will not run: a leading apostrophe before a formula. A
+    yes/no is written `true` or `false`, as JSON writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(value):
         return "'" + value
     return value

@@ -14,7 +14,7 @@ from ..models import Event, EventParticipant, Place, StatementEvent
 from . import actors, places, statements
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType, iso, latest
-from .facets import count_by, count_by_year
+from .facets import count_by, count_by_group, count_by_year
 from .interchange_fields import (
     CORRECTIONS,
     STAMPS,
@@ -42,6 +42,13 @@ class EventFilter(f.ListFilterSet):
     date_to = f.date_filter("end_date", "lte", "Until", method="filter_date_to")
     actor = f.actor_filter("participants", "Participant", method="filter_actor")
     kind = f.choice_filter("kind", "Kind", Event.Kind.choices, "kind of event")
+    event_type = f.choice_filter(
+        "kind",
+        "ACLED event type",
+        list(Event.ACLED_EVENT_TYPE_KEYS.items()),
+        "type of event in ACLED's codebook",
+        method="filter_event_type",
+    )
     place = f.slug_filter(
         "place",
         "Place (or inside it)",
@@ -56,12 +63,23 @@ class EventFilter(f.ListFilterSet):
         fields: list[str] = []
         form = f.ListFilterForm
 
+    def __init__(self, data=None, *args, **kwargs):
+        # Links made before kinds were renamed keep working: ?kind=diplomatic_contact
+        # lists the calls (Event.LEGACY_KINDS).
+        if data is not None and data.get("kind") in Event.LEGACY_KINDS:
+            data = data.copy()
+            data["kind"] = Event.LEGACY_KINDS[data["kind"]][0]
+        super().__init__(data, *args, **kwargs)
+
     # Events overlapping the range, not only those starting in it.
     def filter_date_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         return queryset.between(value, None)
 
     def filter_date_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         return queryset.between(None, value)
+
+    def filter_event_type(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.of_acled_type(Event.ACLED_EVENT_TYPE_KEYS[value])
 
     def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
         return queryset.involving(value)
@@ -98,7 +116,19 @@ COLUMNS = {
     ),
     "source_urls": lambda e: " ".join(article.url for article in e.export_articles),
     "description": lambda e: e.description,
+    "end_date_precision": lambda e: e.end_date_precision if e.end_date else "",
+    "ongoing": lambda e: e.ongoing,
 }
+
+
+def _period(event) -> str:
+    return format_period(
+        event.start_date,
+        event.end_date,
+        event.date_precision,
+        event.end_date_precision,
+        ongoing=event.ongoing,
+    )
 
 
 def feed_entry(event) -> FeedEntry:
@@ -106,9 +136,7 @@ def feed_entry(event) -> FeedEntry:
     return FeedEntry(
         title=event.title,
         link=path_for("articles:event", event.slug),
-        description=f"{event.get_kind_display()}{where}, "
-        f"{format_period(event.start_date, event.end_date, event.date_precision)}. "
-        + event.description,
+        description=f"{event.get_kind_display()}{where}, {_period(event)}. " + event.description,
         pubdate=event.published_at,  # in the archive; when it happened is in the description
         updateddate=latest(event.updated_at, event.published_at),
     )
@@ -144,7 +172,7 @@ def schema_org(event) -> dict:
         "url": permalink("articles:event", event.slug),
         "description": event.description,
         "startDate": iso_date(event.start_date, event.date_precision),
-        "endDate": iso_date(event.end_date, event.date_precision),
+        "endDate": iso_date(event.end_date, event.end_date_precision),
         "location": places.schema_org_of(event.place) if event.place_id else None,
         "organizer": by_role.get(Role.INITIATOR),
         "attendee": by_role.get(Role.PARTICIPANT),
@@ -166,6 +194,12 @@ def open_graph(event) -> list[tuple[str, str | None]]:
     ]
 
 
+# Each kind ACLED codes, with its event type as the facet writes it: (URL key, name).
+_ACLED_GROUPS = {
+    kind: next((key, name) for key, name in Event.ACLED_EVENT_TYPE_KEYS.items() if name == type_)
+    for kind, (type_, _) in Event.ACLED_TYPES.items()
+}
+
 RECORD = RecordType(
     key="events",
     model=Event,
@@ -174,6 +208,7 @@ RECORD = RecordType(
     filterset=EventFilter,
     facets=(
         ("Kinds", count_by("kind", "kind", choices=Event.Kind.choices)),
+        ("ACLED event types", count_by_group("kind", "event_type", _ACLED_GROUPS)),
         ("Places", count_by("place__slug", "place", "place__name")),
         ("Start years", count_by_year("start_date")),
     ),
@@ -202,6 +237,23 @@ def archive_rows(scope: Scope) -> QuerySet:
     return rows.published() if scope.published_only else rows
 
 
+def _before_acled_kinds(record: dict) -> dict:
+    """An event of a file written before the ACLED/CAMEO kinds: a renamed kind gets its
+    new name (a diplomatic contact becomes a call, CAMEO 041), a diplomatic kind with no
+    CAMEO code the kind's usual one, and a missing end-date precision the day. A record
+    written since is left as it is."""
+    kind = record.get("kind")
+    if not isinstance(kind, str):
+        return record  # the check that follows names the wrong type
+    if kind in Event.LEGACY_KINDS:
+        record["kind"], code = Event.LEGACY_KINDS[kind]
+        record.setdefault("cameo_code", code)
+    if record["kind"] in Event.DEFAULT_CAMEO_CODES and "cameo_code" not in record:
+        record["cameo_code"] = Event.DEFAULT_CAMEO_CODES[record["kind"]]
+    record.setdefault("end_date_precision", Event._meta.get_field("end_date_precision").default)
+    return record
+
+
 ARCHIVE = ArchiveSection(
     name="events",
     model=Event,
@@ -225,6 +277,12 @@ ARCHIVE = ArchiveSection(
         ),
         CORRECTIONS,
         *STAMPS,
+        Value("cameo_code"),
+        Value("end_date_precision"),
+        Value("ongoing"),
     ),
     rows=archive_rows,
+    # Version 2 files exported before the kinds were renamed (the same release) hold the
+    # old kinds as well as version 1 files do.
+    upgrades={1: _before_acled_kinds, 2: _before_acled_kinds},
 )

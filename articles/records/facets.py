@@ -59,6 +59,31 @@ def count_by(
     return facet
 
 
+def count_by_group(
+    value_field: str, param: str, groups: dict[str, tuple[str, str]]
+) -> Callable[[QuerySet], FacetRows]:
+    """Counts of groups of values (kinds by their ACLED event type): one GROUP BY query
+    on the column, added up here. `groups` maps a value to its group's (key, label);
+    values in no group are left out. Groups come in the order `groups` first names them."""
+
+    def facet(queryset: QuerySet) -> FacetRows:
+        rows = _plain(queryset).values(value_field).annotate(n=Count("pk"))
+        counts: dict[str, int] = {}
+        for row in rows:
+            group = groups.get(row[value_field])
+            if group is not None:
+                counts[group[0]] = counts.get(group[0], 0) + row["n"]
+        labels = dict(groups.values())
+        order = list(labels)
+        return [
+            (labels[key], {param: key}, counts[key])
+            for key in sorted(counts, key=lambda key: (-counts[key], order.index(key)))
+        ]
+
+    facet.param = param
+    return facet
+
+
 def count_per_year(queryset: QuerySet, date_field: str) -> dict[int, int]:
     """How many rows fall in each year of `date_field`: one GROUP BY query.
 

@@ -18,9 +18,10 @@ from django.db.models import Model, QuerySet
 
 @dataclass(frozen=True)
 class Value:
-    """A column written as it is: text, a choice, a number.
+    """A column written as it is: text, a choice, a number, a yes/no (`true`/`false`).
 
-    Missing from a record, it is `""`, or `null` where the column is nullable.
+    Missing from a record, it is `""`, or `null` where the column is nullable, or the
+    column's default for a yes/no.
     """
 
     name: str

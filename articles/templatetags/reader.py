@@ -37,8 +37,15 @@ def iso_date(date: datetime.date | None, precision: str = DatePrecision.DAY) -> 
 
 @register.filter
 def event_dates(event) -> str:
-    """An event's dates at the precision they are known: "October 2023"."""
-    return dates.format_period(event.start_date, event.end_date, event.date_precision)
+    """An event's dates at the precision they are known: "October 2023",
+    "27 October 2023 – November 2023", "27 October 2023 – ongoing"."""
+    return dates.format_period(
+        event.start_date,
+        event.end_date,
+        event.date_precision,
+        event.end_date_precision,
+        ongoing=event.ongoing,
+    )
 
 
 # Quotation marks by the language of the quote: guillemets for Arabic-script languages,

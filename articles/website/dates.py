@@ -18,6 +18,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from .. import freshness
@@ -91,15 +92,23 @@ def years_with_records() -> list[YearSummary]:
 
 
 def records_per_day(start: datetime.date, end: datetime.date) -> Counter:
-    """`count_per_day()` for the period, computed once per generation of the archive."""
-    return freshness.cached("per-day", (start, end), lambda: count_per_day(start, end))
+    """`count_per_day()` for the period, computed once per generation of the archive and
+    per day: an ongoing event adds a day to the count every day."""
+    today = timezone.localdate()
+    return freshness.cached(
+        "per-day", (start, end, today), lambda: count_per_day(start, end, today=today)
+    )
 
 
-def count_per_day(start: datetime.date, end: datetime.date) -> Counter:
+def count_per_day(
+    start: datetime.date, end: datetime.date, *, today: datetime.date | None = None
+) -> Counter:
     """How many public statements, articles and day-precise events fall on each day.
 
+    An event counts on every day from its start to its end; an ongoing one to `today`.
     Three queries for any period: one per kind of record.
     """
+    today = today or timezone.localdate()
     per_day: Counter = Counter()
     statements = (
         statement_records.public()
@@ -123,15 +132,27 @@ def count_per_day(start: datetime.date, end: datetime.date) -> Counter:
         event_records.public()
         .between(start, end)
         .filter(date_precision=DatePrecision.DAY)
-        .values_list("start_date", "end_date")
+        .values_list("start_date", "end_date", "ongoing")
     )
-    for event_start, event_end in events:
-        day = max(event_start, start)
-        last = min(event_end or event_start, end)
-        while day <= last:
-            per_day[day] += 1
-            day += datetime.timedelta(days=1)
-    return per_day
+    # Each event adds one from its first day in the period and takes it away after its
+    # last: a walk over the period's days, however many days the events span together.
+    changes: Counter = Counter()
+    for event_start, event_end, ongoing in events:
+        first = max(event_start, start)
+        last = min(max(today, event_start) if ongoing else (event_end or event_start), end)
+        if first > last:
+            continue
+        changes[first] += 1
+        if last < end:
+            changes[last + datetime.timedelta(days=1)] -= 1
+    running, day = 0, start
+    while True:
+        running += changes[day]
+        if running:
+            per_day[day] += running
+        if day == end:
+            return per_day
+        day += datetime.timedelta(days=1)
 
 
 def month_calendar(

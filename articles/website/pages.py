@@ -139,7 +139,6 @@ def event_detail(request, slug):
         {
             "event": event,
             "place_chain": Place.objects.chain(event.place),
-            "cameo": Event.CAMEO_CODES.get(event.kind),
             "participant_groups": sorted(groups.items(), key=_role_order),
             "articles": reports,
             "accounts": accounts.event_accounts(event),
