@@ -429,6 +429,26 @@ STATEMENTS = [
     },
 ]
 
+CONDEMNATION = (
+    "Both the US and the UK strongly condemned the attack by Hamas on Israel and expressed "
+    "their unwavering support for Israel’s right to self-defense in response to the actions "
+    "taken by Hamas on October 7."
+)
+# The article credits the condemnation to both governments: one statement for each.
+STATEMENTS += [
+    {
+        "speaker": speaker,
+        "on_behalf_of": None,
+        "kind": "paraphrase",
+        "channel": "other",
+        "said_on": None,
+        "events": [("hamas-attack-on-israel-2023-10-07", "condemns")],
+        "mentioned": ["hamas", "israel"],
+        "text": CONDEMNATION,
+    }
+    for speaker in ("united-states", "united-kingdom")
+]
+
 MENTIONED_IN_ARTICLE = [
     "antony-blinken",
     "james-cleverly",
