@@ -75,10 +75,15 @@ def assert_well_formed(fragment: str):
 
 
 def mark(content: str, statement_id: int) -> str:
-    """The inner HTML of <mark id="statement-<id>"> (up to its first closing </mark>)."""
-    match = re.search(rf'<mark id="statement-{statement_id}"[^>]*>(.*?)</mark>', content, re.S)
+    """The inner HTML of <mark id="statement-<id>">, up to its own closing </mark>."""
+    match = re.search(rf'<mark id="statement-{statement_id}"[^>]*>', content)
     assert match, f"no mark for statement {statement_id}"
-    return match.group(1)
+    depth = 1
+    for tag in re.finditer(r"<(/?)mark\b[^>]*>", content[match.end() :]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return content[match.end() : match.end() + tag.start()]
+    raise AssertionError(f"mark for statement {statement_id} is not closed")
 
 
 def strip_tags(fragment: str) -> str:
@@ -228,11 +233,14 @@ def test_article_page_highlights_every_published_statement(client, demo):
     response = client.get(article.get_absolute_url())
     content = response.content.decode()
     statements = Statement.objects.filter(article=article)
-    assert statements.count() == 7
+    # Seven statements, and the condemnation the article credits to both the US and the UK:
+    # two statements over the same passage, each with its own anchor and link.
+    assert statements.count() == 9
     for statement in statements:
         inner = mark(content, statement.pk)
         assert strip_tags(inner) == statement.text
         assert f'href="{statement.get_absolute_url()}"' in inner
+        assert content.count(f'id="statement-{statement.pk}"') == 1
     body = content[content.index('<div class="article-body"') : content.index("</aside>")]
     body = body[: body.index("</div>") + 6]
     assert_well_formed(body)
@@ -294,6 +302,31 @@ def test_highlight_body_unit_nested_and_adjacent():
     assert strip_tags(out) == body
     for pk in (1, 2, 3):
         assert out.count(f'id="statement-{pk}"') == 1
+
+
+def test_highlight_body_unit_identical_passages_each_keep_an_anchor_and_a_link():
+    class S:
+        def __init__(self, pk, kind="paraphrase"):
+            self.pk, self.kind = pk, kind
+
+        def get_absolute_url(self):
+            return f"/statements/{self.pk}/"
+
+    body = "Intro. Both condemned the attack.\n\nNext."
+    start = body.index("Both")
+    end = body.index(" attack.") + len(" attack.")
+    out = str(highlight_body(body, [(start, end, S(2)), (start, end, S(1))]))
+    assert_well_formed(out)
+    assert strip_tags(out) == "Intro. Both condemned the attack.\nNext."  # nothing added
+    for pk in (1, 2):
+        assert out.count(f'id="statement-{pk}"') == 1
+        assert out.count(f'href="/statements/{pk}/"') == 1
+        assert strip_tags(mark(out, pk)) == "Both condemned the attack."
+        assert f'href="/statements/{pk}/"' in mark(out, pk)
+    # The inner statement links its text; the outer one, which has no text of its own,
+    # gets an empty named link at the end of its passage.
+    assert '<a class="passage-also" href="/statements/1/"' in out
+    assert 'aria-label="Open statement 1"' in out
 
 
 # --- Actor page ------------------------------------------------------------------------

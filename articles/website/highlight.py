@@ -7,6 +7,11 @@ per statement, nested in start order; the first piece of each statement's passag
 carries `id="statement-<id>"`, the innermost mark links to the statement page. Marks
 never cross a paragraph, and every piece of text is escaped, so overlapping or
 paragraph-spanning passages still give well-formed HTML.
+
+A statement that is never the innermost one (its passage is exactly another's, as when
+an article credits the same words to two speakers) would get no link of its own: its
+mark ends, after its last piece, with an empty link to its page, named for screen
+readers and drawn by the style sheet, so the text stays exactly the article's.
 """
 
 import re
@@ -49,20 +54,37 @@ def highlight_body(body: str, passages: Iterable[tuple[int, int, object]]) -> Sa
         ((start, end, statement) for start, end, statement in passages if end > start),
         key=lambda item: (item[0], -item[1], item[2].pk),
     )
-    opened: set[int] = set()  # statements whose id has been written
-    html = []
+    paragraphs = []  # per paragraph: its pieces, each (text, statements covering it)
     for p_start, p_end in _paragraphs(body):
         cuts = {p_start, p_end}
         for start, end, _statement in passages:
             if start < p_end and end > p_start:
                 cuts.update(cut for cut in (start, end) if p_start < cut < p_end)
         bounds = sorted(cuts)
-        pieces = []
-        for left, right in zip(bounds, bounds[1:], strict=False):
-            text = _text(body[left:right])
-            covering = [s for start, end, s in passages if start <= left and right <= end]
+        paragraphs.append(
+            [
+                (
+                    _text(body[left:right]),
+                    [s for start, end, s in passages if start <= left and right <= end],
+                )
+                for left, right in zip(bounds, bounds[1:], strict=False)
+            ]
+        )
+    pieces = [piece for paragraph in paragraphs for piece in paragraph]
+    linked = {covering[-1].pk for _piece, covering in pieces if covering}
+    last_piece = {}  # statement pk -> index of the last piece it covers
+    for index, (_piece, covering) in enumerate(pieces):
+        for statement in covering:
+            last_piece[statement.pk] = index
+    opened: set[int] = set()  # statements whose id has been written
+    html = []
+    index = 0
+    for paragraph in paragraphs:
+        rendered = []
+        for text, covering in paragraph:
             if not covering:
-                pieces.append(text)
+                rendered.append(text)
+                index += 1
                 continue
             innermost = covering[-1]
             text = (
@@ -75,7 +97,14 @@ def highlight_body(body: str, passages: Iterable[tuple[int, int, object]]) -> Sa
                     attributes = f'id="statement-{statement.pk}" ' + attributes
                     opened.add(statement.pk)
                 attributes += f' data-statement="{statement.pk}"'
+                if statement.pk not in linked and last_piece[statement.pk] == index:
+                    text += (
+                        f'<a class="passage-also" href="{escape(statement.get_absolute_url())}" '
+                        f'title="Open statement {statement.pk}" '
+                        f'aria-label="Open statement {statement.pk}"></a>'
+                    )
                 text = f"<mark {attributes}>{text}</mark>"
-            pieces.append(text)
-        html.append("<p>" + "".join(pieces) + "</p>")
+            rendered.append(text)
+            index += 1
+        html.append("<p>" + "".join(rendered) + "</p>")
     return mark_safe("\n".join(html))
