@@ -63,7 +63,10 @@ def test_day_page_shows_that_days_statements_and_events(client, demo):
 def test_day_page_shows_articles_published_that_day(client, demo):
     response = client.get(day_url(2023, 10, 30))
     assert [a.slug for a in response.context["articles"]] == [Article.objects.get().slug]
-    assert len(response.context["statements"]) == 4  # the IDF claims take the article's date
+    # The four IDF claims and the US and UK condemnations take the article's date.
+    assert len(response.context["statements"]) == 6
+    speakers = sorted(s.speaker.slug for s in response.context["statements"])
+    assert speakers == ["israel-defense-forces"] * 4 + ["united-kingdom", "united-states"]
 
 
 def test_events_spanning_days_appear_on_each_of_them(client):
@@ -112,7 +115,7 @@ def test_year_page_has_twelve_calendars_and_everything_that_year(client, demo):
     response = client.get(reverse("articles:year", args=["2023"]))
     assert response.status_code == 200
     assert response.content.decode().count('<table class="calendar">') == 12
-    assert len(response.context["statements"]) == 7
+    assert len(response.context["statements"]) == 9
     assert len(response.context["events"]) == 7
     assert len(response.context["articles"]) == 1
     assert "/dates/2023/10/" in hrefs(response)
@@ -246,4 +249,4 @@ def test_the_first_and_last_representable_dates_render(client, url):
 
 def test_date_page_summarises_what_it_holds(client, demo):
     assert "1 statement · 0 articles · 3 events" in text(client.get(day_url(2023, 10, 28)))
-    assert "4 statements · 1 article · 1 event" in text(client.get(day_url(2023, 10, 30)))
+    assert "6 statements · 1 article · 1 event" in text(client.get(day_url(2023, 10, 30)))

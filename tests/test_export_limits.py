@@ -174,7 +174,7 @@ def test_prepare_downloads_writes_every_public_row_as_the_live_export_does(demo,
         assert text == "".join(live(downloads.public_rows(record), record=record))
         assert entry["rows"] == downloads.public_rows(record).count()
         assert draft.text not in text
-    assert manifest["files"][0]["rows"] == Statement.objects.published().count() == 7
+    assert manifest["files"][0]["rows"] == Statement.objects.published().count() == 9
     assert manifest["generated_at"].startswith("20")
 
 
@@ -199,7 +199,7 @@ def test_the_downloads_page_lists_and_serves_the_files(client, demo, prepared):
     # Like a live export, the file starts with the byte order mark a spreadsheet needs.
     rows = list(csv.DictReader(io.StringIO(gzip.decompress(content).decode("utf-8-sig"))))
     assert gzip.decompress(content).startswith(b"\xef\xbb\xbfid,")
-    assert len(rows) == 7 and list(rows[0]) == record_type("statements").column_names
+    assert len(rows) == 9 and list(rows[0]) == record_type("statements").column_names
 
 
 def test_the_downloads_page_before_any_preparation(client, prepared):

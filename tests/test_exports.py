@@ -79,7 +79,7 @@ def test_statement_csv_has_speaker_role_and_source(demo):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="statements-')
     rows = csv_rows(response)
-    assert len(rows) == Statement.objects.published().count() == 7
+    assert len(rows) == Statement.objects.published().count() == 9
     assert list(rows[0]) == record_type("statements").column_names
     miller = next(row for row in rows if row["speaker_slug"] == "matthew-miller")
     assert miller["speaker_name"] == "Matthew Miller"

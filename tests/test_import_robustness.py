@@ -203,7 +203,7 @@ CASES = [
     Case("speaker an object", change("statements", 0, speaker={"slug": "hamas"}), ("field 'speaker': expected the actor's key (a string), not an object",)),  # noqa: E501
     Case("statement event nowhere", change("statements", 0, events=[{"event": "nowhere", "stance": "claims", "figure_kind": "", "claimed_figure": None, "claimed_figure_max": None, "note": ""}]), ("field 'events': no event “nowhere”",)),  # noqa: E501
     Case("statement article nowhere", change("statements", 0, article="https://nowhere.example/", key=None), ("field 'article': no article “https://nowhere.example/”",)),  # noqa: E501
-    Case("statement twice", append_copy("statements", 1), ("record 8 (statement a0feccc87d03e1a92fa1fb3d): field 'text': the same article + speaker + text as record 2",)),  # noqa: E501
+    Case("statement twice", append_copy("statements", 1), ("record 10 (statement a0feccc87d03e1a92fa1fb3d): field 'text': the same article + speaker + text as record 2",)),  # noqa: E501
     Case("statement kind null", change("statements", 0, kind=None), ("field 'kind': expected a string, not null",)),  # noqa: E501
     Case("statement mentions twice", change("statements", 0, mentioned_actors=["hamas", "hamas"]), ("field 'mentioned_actors': item 2 repeats",)),  # noqa: E501
 ]

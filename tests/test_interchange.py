@@ -72,10 +72,10 @@ def test_export_import_into_an_empty_database_export_is_identical(demo):
     first = export_text()
     data = json.loads(first)
     assert data["format"] == "conflict-archive" and data["version"] == 2
-    assert len(data["statements"]) == 7
+    assert len(data["statements"]) == 9
     empty_database()
     counts = import_text(first)
-    assert counts["statements"]["created"] == 7
+    assert counts["statements"]["created"] == 9
     # Corrections, and when each record was made and last changed, came too.
     assert Correction.objects.count() == 2
     assert Statement.objects.get(pk=statement.pk).created_at == statement.created_at
@@ -184,7 +184,7 @@ def test_published_only_export_leaves_drafts_out(demo):
     assert all(record["status"] == "published" for record in data["articles"])
     assert all(record["status"] == "published" for record in data["statements"])
     assert all(record["status"] == "published" for record in data["events"])
-    assert len(data["statements"]) == 7
+    assert len(data["statements"]) == 9
     assert "https://example.org/draft" not in export_text(published_only=True)
     assert "https://example.org/draft" in export_text()
 
@@ -202,22 +202,22 @@ def test_export_by_date_keeps_references_whole(demo):
     assert linked and linked <= slugs
     empty_database()
     import_text(json.dumps(data))
-    assert Statement.objects.count() == 7
+    assert Statement.objects.count() == 9
 
 
 def test_commands_round_trip_with_progress(demo, tmp_path):
     path = tmp_path / "archive.json"
     err = io.StringIO()
     call_command("export_archive", "--output", str(path), stderr=err)
-    assert "statements: 7" in err.getvalue()
+    assert "statements: 9" in err.getvalue()
     stdout = io.StringIO()
     call_command("export_archive", stdout=stdout, stderr=io.StringIO())
     assert stdout.getvalue() == path.read_text(encoding="utf-8")
     empty_database()
     out = io.StringIO()
     call_command("import_archive", str(path), stdout=out)
-    assert "statements: 7 created, 0 updated, 0 unchanged" in out.getvalue()
-    assert Statement.objects.count() == 7
+    assert "statements: 9 created, 0 updated, 0 unchanged" in out.getvalue()
+    assert Statement.objects.count() == 9
 
 
 def test_import_command_refuses_a_bad_file(db, tmp_path):
@@ -280,7 +280,7 @@ def test_a_version_1_archive_still_imports_its_events_as_described(demo):
     assert [(link.event.slug, link.stance) for link in readout.event_links.all()] == [
         ("blinken-cleverly-call-2023-10-28", "describes")
     ]
-    assert StatementEvent.objects.count() == 7  # one per statement of version 1
+    assert StatementEvent.objects.count() == 9  # one per statement of version 1
 
 
 class _WritesDuringExport(io.StringIO):
@@ -375,7 +375,7 @@ def test_keep_stale_quotes_imports_them_flagged(demo, tmp_path, client):
     empty_database()
     out, err = io.StringIO(), io.StringIO()
     call_command("import_archive", str(path), "--keep-stale-quotes", stdout=out, stderr=err)
-    assert Statement.objects.count() == 7
+    assert Statement.objects.count() == 9
     assert err.getvalue().startswith("Kept, flagged: record 1 (statement ")
     stale = Statement.objects.get(passage_start__isnull=True)
     flag = "Flagged: this quote is not in the article's text as archived"
