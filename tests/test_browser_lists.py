@@ -31,7 +31,8 @@ def test_reader_filters_statements_by_speaker_and_dates(live_server, page):
     StatementFactory(article=ArticleFactory(published_on=datetime.date(2023, 10, 20)))
 
     page.goto(f"{live_server.url}/statements/")
-    expect(page.get_by_role("heading", name=re.compile(r"^9 statements"))).to_be_visible()
+    # The demo's 9 statements and the 2 made here.
+    expect(page.get_by_role("heading", name=re.compile(r"^11 statements"))).to_be_visible()
 
     speaker = page.get_by_label("Speaker", exact=True)
     speaker.press_sequentially("Mill")  # suggestions come as the reader types
