@@ -1,4 +1,6 @@
 import datetime
+import re
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -96,3 +98,42 @@ def test_demo_events_have_their_own_dates(demo):
     assert strike.date_precision == "month"
     assert strike.place.slug == "mount-dov"
     assert strike.acled_sub_event_type == "Air/drone strike"
+
+
+def test_the_us_and_uk_condemnations_are_accounts_of_the_7_october_attack(client, demo):
+    attack = Event.objects.get(slug="hamas-attack-on-israel-2023-10-07")
+    condemnations = Statement.objects.filter(text__startswith="Both the US and the UK strongly")
+    # The article credits the words to both governments: one paraphrase by each.
+    assert sorted(condemnations.values_list("speaker__slug", flat=True)) == [
+        "united-kingdom",
+        "united-states",
+    ]
+    for statement in condemnations:
+        assert statement.kind == Statement.Kind.PARAPHRASE
+        assert statement.said_on == datetime.date(2023, 10, 30)  # the article's date
+        assert [(link.event.slug, link.stance) for link in statement.event_links.all()] == [
+            ("hamas-attack-on-israel-2023-10-07", "condemns")
+        ]
+    assert attack.get_absolute_url() == "/events/hamas-attack-on-israel-2023-10-07/"
+    response = client.get(attack.get_absolute_url())
+    assert response.status_code == 200
+    accounts = response.context["accounts"]
+    shown = {
+        column.side.label: [(g.label, [a.statement.pk for a in g.accounts]) for g in column.groups]
+        for column in accounts.columns
+    }
+    by_speaker = {s.speaker.slug: s.pk for s in condemnations}
+    assert shown["United States"] == [("Condemns", [by_speaker["united-states"]])]
+    assert shown["United Kingdom"] == [("Condemns", [by_speaker["united-kingdom"]])]
+    assert ("condemns", "Condemns", 2) in accounts.stance_counts
+    content = response.content.decode()
+    assert "?event=hamas-attack-on-israel-2023-10-07&amp;stance=condemns" in content
+    # Under "Condemns" in each side's column, each linking to its passage in the article.
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", content, flags=re.S)
+    visible = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
+    assert "Condemns (2)" in visible
+    assert "United States (1) Condemns Both the US and the UK strongly condemned" in visible
+    assert "United Kingdom (1) Condemns Both the US and the UK strongly condemned" in visible
+    for statement in condemnations:
+        passage = f"{statement.article.get_absolute_url()}#statement-{statement.pk}"
+        assert f'href="{passage}"' in content
