@@ -224,11 +224,15 @@ class Actor(models.Model):
         Uses prefetched roles when they are loaded, so a page that prefetches
         `roles` asks the database nothing more.
         """
-        if date is None:
-            return None
-        roles = [role for role in self.roles.all() if role.covers(date)]
-        roles.sort(key=lambda role: role.start_date, reverse=True)
-        return roles[0] if roles else None
+        return role_on(self.roles.all(), date)
+
+
+def role_on(roles, date: datetime.date | None) -> "Role | None":
+    """Of these roles, the one held on `date`; on a hand-over day, the newer role."""
+    if date is None:
+        return None
+    held = [role for role in roles if role.covers(date)]
+    return max(held, key=lambda role: role.start_date) if held else None
 
 
 class FormerSlug(models.Model):
@@ -274,6 +278,13 @@ class RoleQuerySet(models.QuerySet):
         return self.filter(start_date__lte=date).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=date)
         )
+
+    def held_by(self, actor_ids) -> dict[int, list["Role"]]:
+        """The roles of these actors, with their organisations, by actor: one query."""
+        roles: dict[int, list[Role]] = {}
+        for role in self.filter(person_id__in=actor_ids).select_related("organisation"):
+            roles.setdefault(role.person_id, []).append(role)
+        return roles
 
 
 class Role(models.Model):

@@ -487,8 +487,20 @@ class StatementQuerySet(models.QuerySet):
             )
         )
 
+    def mentioned_slugs(self, ids) -> dict[int, list[str]]:
+        """The slugs of the actors each of these statements mentions, in slug order, by
+        statement id: one query, read as plain values."""
+        through = self.model.mentioned_actors.through.objects.filter(statement_id__in=ids)
+        slugs: dict[int, list[str]] = {}
+        for statement_id, slug in through.order_by("actor__slug").values_list(
+            "statement_id", "actor__slug"
+        ):
+            slugs.setdefault(statement_id, []).append(slug)
+        return slugs
+
     def for_export(self):
-        """The joins the export columns read, related rows in plain lists."""
+        """The joins a statement's feed entry reads. (The CSV and JSON exports read
+        plain values: `records.statements.EXPORT_FIELDS`.)"""
         return (
             self.select_related(
                 "speaker", "on_behalf_of", "article__outlet", "primary_source_issuer"
@@ -496,11 +508,7 @@ class StatementQuerySet(models.QuerySet):
             # Long texts no column reads: an article's whole body on every row, for one.
             .defer(*EXPORT_UNREAD)
             .prefetch_related(None)
-            .prefetch_related(
-                speaker_roles_prefetch(),
-                mentioned_slugs_prefetch(),
-                public_event_links_prefetch("export_event_links"),
-            )
+            .prefetch_related(speaker_roles_prefetch())
         )
 
 
@@ -1203,6 +1211,27 @@ class StatementEventQuerySet(models.QuerySet):
 
     def with_figure(self):
         return self.exclude(claimed_figure=None)
+
+    def public_link_values(self, statement_ids) -> dict[int, list[dict]]:
+        """The links of these statements to public events, as plain values by statement
+        id, in the order the exports write them: one query. (Links of a draft statement
+        are the caller's to leave out: it asks for public statements.)"""
+        rows = (
+            self.filter(statement_id__in=statement_ids, event__status=PublicationStatus.PUBLISHED)
+            .order_by("event__start_date", "event__title", "stance", "figure_kind")
+            .values(
+                "statement_id",
+                "event__slug",
+                "stance",
+                "figure_kind",
+                "claimed_figure",
+                "claimed_figure_max",
+            )
+        )
+        links: dict[int, list[dict]] = {}
+        for row in rows:
+            links.setdefault(row["statement_id"], []).append(row)
+        return links
 
     def for_accounts(self):
         """What an account shows: the statement as a card does, and the event."""

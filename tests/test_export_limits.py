@@ -319,6 +319,7 @@ def test_a_slot_is_released_when_a_stream_fails(settings, monkeypatch):
 
     settings.EXPORT_CONCURRENCY = 1
     monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(exports, "LINES_PER_PIECE", 1)
     statements(6)
     request = RequestFactory().get("/statements/", {"format": "csv"})
     response = exports.export_response(
@@ -357,6 +358,7 @@ def _break_database() -> None:
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_a_database_failure_mid_stream_raises_instead_of_ending_the_file(monkeypatch, fmt):
     monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(exports, "LINES_PER_PIECE", 1)
     statements(7)
     record = record_type("statements")
     stream = exports.STREAMS[fmt][0](Statement.objects.published(), record=record)

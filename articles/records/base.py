@@ -80,6 +80,21 @@ def shorten(text: str, limit: int) -> str:
 
 
 @dataclass(frozen=True)
+class PlainExport:
+    """Export rows read as plain values instead of model objects, for the types whose
+    lists run to a million rows.
+
+    `fields` are the `values()` paths the columns read; each column then receives one
+    row as a dict keyed by these paths. `related(rows)` adds, once per chunk of rows,
+    what one joined row cannot hold (a speaker's roles, the mentioned actors, event
+    links) as more keys of each row, in a constant number of queries per chunk.
+    """
+
+    fields: tuple[str, ...]
+    related: Callable[[list[dict]], None] | None = None
+
+
+@dataclass(frozen=True)
 class RecordType:
     """Everything the pages and the formats know about one type of record.
 
@@ -98,8 +113,10 @@ class RecordType:
     listing: Callable[[], QuerySet] | None = None
     filterset: type | None = None
     facets: tuple[FacetSpec, ...] = ()
-    # Data exports (CSV, JSON): column name → value of one row, in column order.
+    # Data exports (CSV, JSON): column name → value of one row, in column order. A row
+    # is a model object from `for_export()`, or a dict when `plain_export` is declared.
     columns: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    plain_export: PlainExport | None = None
     newest_first: tuple[str, ...] = ("-id",)  # feeds and `?format=atom`
     feed_entry: Callable[[Any], FeedEntry] | None = None
     citation: Callable[[Any], Citation] | None = None
