@@ -1,5 +1,11 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_migrate,
+)
 
 
 def _advance_generation(sender, using=None, **kwargs):
@@ -11,6 +17,37 @@ def _advance_generation(sender, using=None, **kwargs):
 
     if kwargs.get("action", "post_").startswith("post_"):  # m2m: after the change only
         freshness.advance(using=using)
+
+
+def _set_tallies_aside(sender, using=None, plan=None, **kwargs):
+    """Before migrating this app on SQLite, drop the triggers that keep the statement
+    totals (articles/tallies.py): Django alters a SQLite table by copying it, and that
+    fails while a trigger on another table names it.
+
+    Schema upkeep, like the search index's triggers (search/apps.py).
+    """
+    from django.db import connections
+
+    from . import tallies
+
+    if connections[using].vendor != "sqlite" or not plan:
+        return
+    if any(migration.app_label == "articles" for migration, _ in plan):
+        tallies.uninstall(using=using)
+
+
+def _keep_tallies(sender, using=None, **kwargs):
+    """After `migrate`: create the missing triggers and recount the totals, which the
+    rows may have moved from while they were away."""
+    from django.db import connections
+
+    from . import tallies
+
+    if tallies.TABLE not in connections[using].introspection.table_names():
+        return
+    if not tallies.installed(using=using):
+        tallies.install(using=using)
+        tallies.rebuild(using=using)
 
 
 # Every model whose rows the public pages show, and their many-to-many links: a write to
@@ -34,6 +71,8 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        pre_migrate.connect(_set_tallies_aside, sender=self, dispatch_uid="articles_tallies_pre")
+        post_migrate.connect(_keep_tallies, sender=self, dispatch_uid="articles_tallies_post")
         for label in ARCHIVE_MODELS:
             model = apps.get_model(label)
             uid = f"archive_generation_{model._meta.label_lower}"

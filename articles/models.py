@@ -632,6 +632,9 @@ class Statement(models.Model):
     # Derived: published, and its article published. Kept by save() here and by the
     # article's save() and the publishing services (StatementQuerySet.sync_public).
     is_public = models.BooleanField(default=False, editable=False)
+    # The stances it takes on public events, one bit each (articles/tallies.py): kept by
+    # database triggers on the links and the events, never written by the application.
+    stance_mask = models.PositiveSmallIntegerField(null=True, editable=False)
     # Derived: where the text sits in the article body (offsets into its text, end
     # exclusive), or null when it is not there. Kept by save() here and by the article's
     # save() when its body changes, so pages read them instead of searching the body.
@@ -649,7 +652,13 @@ class Statement(models.Model):
 
     history = HistoricalRecords(
         m2m_fields=[mentioned_actors],
-        excluded_fields=["is_public", "passage_start", "passage_end", "published_at"],
+        excluded_fields=[
+            "is_public",
+            "passage_start",
+            "passage_end",
+            "published_at",
+            "stance_mask",
+        ],
     )
     objects = StatementQuerySet.as_manager()
 
@@ -1335,6 +1344,29 @@ class StatementEvent(models.Model):
         if self.claimed_figure is None:
             return ""
         return f"{self.figure_range} {self.get_figure_kind_display().lower()}"
+
+
+class StatementTally(models.Model):
+    """How many public statements have one value of a facet, among all or among those of
+    one kind, channel or attribution state: kept by database triggers as the statements
+    change (`articles/tallies.py`), never written by the application."""
+
+    scope = models.CharField(max_length=20)
+    scope_value = models.CharField(max_length=50)
+    facet = models.CharField(max_length=20)
+    facet_value = models.CharField(max_length=50)
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "scope_value", "facet", "facet_value"],
+                name="statement_tally_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.scope}={self.scope_value}: {self.facet}={self.facet_value} × {self.n}"
 
 
 class CorrectionQuerySet(models.QuerySet):

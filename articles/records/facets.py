@@ -3,12 +3,18 @@
 Each function returned here runs exactly one aggregate query on the filtered rows. A
 facet of one filter's values carries that filter's name as `param`: the list counts it
 on the rows of the other filters, so that choosing a value leaves the others to add.
+
+A facet declared with `tally=` (statements) can also be read from the totals the
+database keeps (`articles/tallies.py`) when the rows are all public statements or those
+of one counted filter: `facet.tallied(model, scope, values)` gives the same rows as
+`facet(queryset)` without grouping the statements.
 """
 
 from collections.abc import Callable
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 
+from .. import tallies
 from .base import FacetRows
 
 FACET_SIZE = 10
@@ -19,18 +25,48 @@ def _plain(queryset: QuerySet) -> QuerySet:
     return queryset.order_by().prefetch_related(None)
 
 
+def _related(model: type[Model], path: str) -> tuple[type[Model], str]:
+    """The model at the end of a lookup path and its field: ("article__outlet__slug")
+    from Statement is (Outlet, "slug")."""
+    *relations, field = path.split("__")
+    for name in relations:
+        model = model._meta.get_field(name).related_model
+    return model, field
+
+
 def count_by(
     value_field: str,
     param: str,
     label_field: str | None = None,
     choices=None,
     display: Callable[[str], str] | None = None,
+    tally: str = "",
 ) -> Callable[[QuerySet], FacetRows]:
     """Top values of one column with their counts: one GROUP BY query.
 
     Each value is named by `label_field`, by `choices`, or by `display` (country and
-    language names for their codes).
+    language names for their codes). `tally` names the facet in the kept totals, whose
+    values are the column's, or the related row's id when the value is a related row's
+    field (`speaker__slug`): those are named with one more query.
     """
+    labels = dict(choices or [])
+
+    def named(value) -> str:
+        if display is not None:
+            return display(value)
+        return labels.get(value, value)
+
+    def tallied(model: type[Model], scope: str, values: list[str]) -> FacetRows:
+        if not label_field:
+            counts = tallies.totals(tally, scope=scope, values=values)
+            top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
+            return [(named(value), {param: value}, n) for value, n in top]
+        related, value_name = _related(model, value_field)
+        fields = (value_name, label_field.rsplit("__", 1)[1])
+        top = tallies.top_related(
+            tally, related, fields, scope=scope, values=values, limit=FACET_SIZE
+        )
+        return [(label, {param: value}, n) for value, label, n in top]
 
     def facet(queryset: QuerySet) -> FacetRows:
         fields = [value_field] + ([label_field] if label_field else [])
@@ -42,20 +78,16 @@ def count_by(
             .annotate(n=Count("pk"))
             .order_by("-n", label_field or value_field)[:FACET_SIZE]
         )
-        labels = dict(choices or [])
         result = []
         for row in rows:
             value = row[value_field]
-            if label_field:
-                label = row[label_field]
-            elif display is not None:
-                label = display(value)
-            else:
-                label = labels.get(value, value)
+            label = row[label_field] if label_field else named(value)
             result.append((label, {param: value}, row["n"]))
         return result
 
     facet.param = param
+    if tally:
+        facet.tallied = tallied
     return facet
 
 
@@ -99,11 +131,11 @@ def count_per_year(queryset: QuerySet, date_field: str) -> dict[int, int]:
     return years
 
 
-def count_by_year(date_field: str) -> Callable[[QuerySet], FacetRows]:
-    """Counts per year, newest first; each links to that year as a date range."""
+def count_by_year(date_field: str, tally: str = "") -> Callable[[QuerySet], FacetRows]:
+    """Counts per year, newest first; each links to that year as a date range. `tally`
+    names the facet of years in the kept totals (see `count_by`)."""
 
-    def facet(queryset: QuerySet) -> FacetRows:
-        years = count_per_year(queryset, date_field)
+    def rows(years: dict[int, int]) -> FacetRows:
         return [
             (
                 str(year),
@@ -113,4 +145,13 @@ def count_by_year(date_field: str) -> Callable[[QuerySet], FacetRows]:
             for year in sorted(years, reverse=True)
         ]
 
+    def facet(queryset: QuerySet) -> FacetRows:
+        return rows(count_per_year(queryset, date_field))
+
+    def tallied(model: type[Model], scope: str, values: list[str]) -> FacetRows:
+        counts = tallies.totals(tally, scope=scope, values=values)
+        return rows({int(year): n for year, n in counts.items()})
+
+    if tally:
+        facet.tallied = tallied
     return facet

@@ -600,6 +600,10 @@ class ListFilterSet(django_filters.FilterSet):
     """
 
     SORTS: dict[str, tuple[str, tuple[str, ...]]] = {}
+    # Types whose totals the database keeps (statements): the count of the rows of a
+    # scope, and the filters whose values are scopes.
+    TALLY_COUNT: Callable[..., int] | None = None
+    TALLIED: tuple[str, ...] = ()
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return filter_text(queryset, value)
@@ -611,6 +615,30 @@ class ListFilterSet(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort") or next(iter(self.SORTS))
         return queryset.order_by(*self.SORTS[sort][1])
+
+    def tally_scope(self, without: str = "") -> tuple[str, list[str]] | None:
+        """The rows as the kept totals count them (`articles/tallies.py`), the filter
+        `without` left out: ("", []) with no filter, (name, values) with only one filter
+        of `TALLIED`; None when other filters narrow them, or the type keeps no totals."""
+        if self.TALLY_COUNT is None:
+            return None
+        chosen = {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name not in ("sort", without) and value not in (None, "", [])
+        }
+        if not chosen:
+            return "", []
+        if len(chosen) == 1:
+            name, values = chosen.popitem()
+            if name in self.TALLIED:
+                return name, [str(value) for value in values]
+        return None
+
+    def tallied_count(self) -> int | None:
+        """How many rows the filters keep, from the kept totals when they count them."""
+        scope = self.tally_scope()
+        return None if scope is None else self.TALLY_COUNT(scope=scope[0], values=scope[1])
 
     def qs_without(self, name: str) -> QuerySet:
         """The rows of every valid filter but `name`, unordered: what a facet of `name`

@@ -4,6 +4,7 @@ from django.db.models import Count, QuerySet
 
 from actors.models import Actor, Role, role_on
 
+from .. import tallies
 from ..dates import format_date
 from ..links import path_for, permalink
 from ..models import (
@@ -51,6 +52,8 @@ class StatementFilter(f.ListFilterSet):
         "-date": ("Newest first", ("-said_on", "-pk")),
         "date": ("Oldest first", ("said_on", "pk")),
     }
+    TALLY_COUNT = staticmethod(tallies.count)
+    TALLIED = tallies.SCOPES
 
     q = f.text_filter("Words")
     date_from = f.date_filter("said_on", "gte", "Said from")
@@ -109,10 +112,22 @@ def count_stances(queryset: QuerySet) -> FacetRows:
     if events := account_event_ids(queryset):
         links = links.filter(event__in=events)
     rows = links.values("stance").annotate(n=Count("statement", distinct=True)).order_by()
+    return _stance_rows({row["stance"]: row["n"] for row in rows})
+
+
+def _stance_rows(counts: dict[str, int]) -> FacetRows:
     labels = dict(StatementEvent.Stance.choices)
     order = list(labels)
-    found = sorted(rows, key=lambda row: (-row["n"], order.index(row["stance"])))
-    return [(labels[row["stance"]], {"stance": row["stance"]}, row["n"]) for row in found]
+    found = sorted(counts, key=lambda stance: (-counts[stance], order.index(stance)))
+    return [(labels[stance], {"stance": stance}, counts[stance]) for stance in found]
+
+
+def _tallied_stances(model, scope: str, values: list[str]) -> FacetRows:
+    """The stances from the kept totals (`articles/tallies.py`), when no event is chosen."""
+    return _stance_rows(tallies.totals("stance", scope=scope, values=values))
+
+
+count_stances.tallied = _tallied_stances
 
 
 def public_event_links(statement) -> list[StatementEvent]:
@@ -355,16 +370,27 @@ RECORD = RecordType(
     public=public,
     filterset=StatementFilter,
     facets=(
-        ("Speakers", count_by("speaker__slug", "speaker", "speaker__name")),
-        ("Kinds", count_by("kind", "kind", choices=Statement.Kind.choices)),
+        ("Speakers", count_by("speaker__slug", "speaker", "speaker__name", tally="speaker")),
+        ("Kinds", count_by("kind", "kind", choices=Statement.Kind.choices, tally="kind")),
         ("Stances", count_stances),
-        ("Channels", count_by("channel", "channel", choices=Statement.Channel.choices)),
-        ("Outlets", count_by("article__outlet__slug", "outlet", "article__outlet__name")),
+        (
+            "Channels",
+            count_by("channel", "channel", choices=Statement.Channel.choices, tally="channel"),
+        ),
+        (
+            "Outlets",
+            count_by("article__outlet__slug", "outlet", "article__outlet__name", tally="outlet"),
+        ),
         (
             "Attribution",
-            count_by("verification", "verification", choices=Statement.Verification.choices),
+            count_by(
+                "verification",
+                "verification",
+                choices=Statement.Verification.choices,
+                tally="verification",
+            ),
         ),
-        ("Years", count_by_year("said_on")),
+        ("Years", count_by_year("said_on", tally="year")),
     ),
     columns=COLUMNS,
     plain_export=PlainExport(fields=EXPORT_FIELDS, related=export_related),

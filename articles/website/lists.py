@@ -7,7 +7,7 @@ active filters, facet counts of the current result, and readable errors for bad 
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -117,8 +117,13 @@ def build_facets(request: HttpRequest, filterset, specs: Iterable[FacetSpec]) ->
         repeats = bool(param) and _repeats(filterset, param)
         chosen = _chosen(filterset, param) if repeats else {}
         rows = filterset.qs_without(param) if chosen else filterset.qs
+        scope = filterset.tally_scope(without=param if chosen else "")
+        if scope is not None and hasattr(function, "tallied"):
+            found = _tallied_rows(title, function, filterset.queryset.model, scope)
+        else:
+            found = _facet_rows(title, function, rows)
         values, listed = [], set()
-        for label, params, count in _facet_rows(title, function, rows):
+        for label, params, count in found:
             if repeats and params.keys() == {param}:
                 value = str(params[param])
                 raw = chosen.get(value, (None,))[0]
@@ -143,6 +148,13 @@ def build_facets(request: HttpRequest, filterset, specs: Iterable[FacetSpec]) ->
                 values.append(FacetValue(label=label, count=None, query=query, active=True))
         facets.append(Facet(title=title, values=values))
     return facets
+
+
+def _tallied_rows(title: str, function, model, scope: tuple[str, list[str]]):
+    """A facet's rows from the totals the database keeps (`articles/tallies.py`)."""
+    return freshness.cached(
+        "tallied_facet", (title, scope), lambda: function.tallied(model, *scope)
+    )
 
 
 def _facet_rows(title: str, function, queryset: QuerySet):
@@ -210,11 +222,20 @@ class ArchivePaginator(Paginator):
     BOUNDARY_EVERY = 1000
     DEEP = 5000  # rows above a page before it seeks instead of skipping
 
+    def __init__(self, *args, known_count: Callable[[], int | None] | None = None, **kwargs):
+        """`known_count`, when it answers, counts the rows without reading them (the
+        totals kept for the statement list)."""
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
     def _key(self):
         return freshness.query_key(self.object_list)
 
     @cached_property
     def count(self) -> int:
+        known = self.known_count() if self.known_count is not None else None
+        if known is not None:
+            return known
         rows = self.object_list
         return freshness.cached("count", self._key(), rows.count)
 
@@ -332,7 +353,12 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
         export = export_response(request, filterset.qs, record=record)
         if export is not None:
             return export
-        paginator, page_obj, page_error, status = paginate(request, filterset.qs)
+        paginator = ArchivePaginator(
+            filterset.qs, settings.PAGE_SIZE, known_count=filterset.tallied_count
+        )
+        paginator, page_obj, page_error, status = paginate(
+            request, filterset.qs, paginator=paginator
+        )
         context.update(
             paginator=paginator,
             page_obj=page_obj,

@@ -1,0 +1,324 @@
+"""Counts of the public statements, kept by the database as statements change.
+
+The statement list's count and its facets (speakers, kinds, stances, channels, outlets,
+attribution, years) group every public statement: up to a million rows, seconds on the
+first request after each write. These totals are kept instead in one table,
+`articles_statementtally`, by triggers on the tables they count, in the same transaction
+as the write that changes them: whatever writes (the admin, a service, a bulk update, an
+import, a merge, a cascade), the totals move with the rows, and a rolled-back write
+leaves them as they were. Every worker and machine reads the same totals.
+
+A row of the table is (scope, scope value, facet, facet value, n): how many public
+statements have that facet value, among all of them (scope "") or among those of one
+kind, channel or attribution state (scope "kind" and the kind, …), which is what the
+list counts when one of those filters is chosen. Facet "all" is the number of
+statements of the scope. The facets of a list narrowed by any other filter are grouped
+from its rows, as before.
+
+Stances count statements, not links: a statement is counted once under each stance it
+takes on a public event. Its stances are kept on the statement itself as one bit each
+(`Statement.stance_mask`, set by triggers on the links and on the events' status), so a
+statement's totals follow from its own row.
+
+`install()` creates the triggers and `rebuild()` recounts everything from the rows. The
+migration does both. On SQLite, Django alters a table by copying it, which fails while a
+trigger on another table names it: the triggers are dropped before `migrate` touches
+this app and created again after it, with a rebuild (articles/apps.py).
+`generate_archive` drops them while it writes and rebuilds once at the end.
+"""
+
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+
+from . import freshness
+from .models import Statement, StatementEvent, StatementTally
+
+TABLE = StatementTally._meta.db_table
+STATEMENTS = Statement._meta.db_table
+ARTICLES = "articles_article"
+EVENTS = "articles_event"
+LINKS = StatementEvent._meta.db_table
+
+# The filters whose rows the table counts, by their column (and list filter name).
+SCOPES = ("kind", "channel", "verification")
+
+# One bit of `stance_mask` per stance.
+STANCE_BITS = {stance: 1 << i for i, stance in enumerate(StatementEvent.Stance.values)}
+
+OUTLET_OF = f"SELECT a.outlet_id FROM {ARTICLES} a WHERE a.id = {{r}}.article_id"
+YEAR_OF = {"sqlite": "substr({r}.said_on, 1, 4)", "postgresql": "to_char({r}.said_on, 'YYYY')"}
+
+
+def _facets(vendor: str, r: str, outlet: str = "") -> list[tuple[str, str, str]]:
+    """(facet, its value for the statement row `r` as text, and when it has one).
+    `outlet` is the outlet's id when the article is joined, else it is looked up."""
+    outlet = outlet or f"({OUTLET_OF.format(r=r)})"
+    stances = [
+        ("stance", f"'{stance}'", f"({r}.stance_mask & {bit}) <> 0")
+        for stance, bit in STANCE_BITS.items()
+    ]
+    return [
+        ("all", "''", ""),
+        ("speaker", f"CAST({r}.speaker_id AS TEXT)", ""),
+        ("kind", f"{r}.kind", ""),
+        ("channel", f"{r}.channel", ""),
+        ("verification", f"{r}.verification", ""),
+        ("outlet", f"CAST({outlet} AS TEXT)", ""),
+        ("year", YEAR_OF[vendor].format(r=r), ""),
+        *stances,
+    ]
+
+
+# The columns a statement's totals depend on: a change to any other leaves them.
+COUNTED_COLUMNS = (
+    "is_public", "speaker_id", "kind", "channel", "verification", "said_on", "article_id",
+    "stance_mask",
+)  # fmt: skip
+
+UPSERT = (
+    f"ON CONFLICT (scope, scope_value, facet, facet_value) DO UPDATE SET n = {TABLE}.n + excluded.n"
+)
+INSERT = f"INSERT INTO {TABLE} (scope, scope_value, facet, facet_value, n)"
+
+
+def _row_totals(vendor: str, r: str, sign: int) -> str:
+    """Add `sign` to every total that the statement row `r` (NEW or OLD) counts in."""
+    scopes = " UNION ALL ".join(
+        ["SELECT '' AS scope, '' AS scope_value"]
+        + [f"SELECT '{scope}', {r}.{scope}" for scope in SCOPES]
+    )
+    facets = " UNION ALL ".join(
+        f"SELECT '{facet}' AS facet, {value} AS facet_value" + (f" WHERE {when}" if when else "")
+        for facet, value, when in _facets(vendor, r)
+    )
+    return (
+        f"{INSERT} SELECT s.scope, s.scope_value, f.facet, f.facet_value, {sign} "
+        f"FROM ({scopes}) AS s, ({facets}) AS f WHERE {r}.is_public {UPSERT}"
+    )
+
+
+def _outlet_moved(r: str, sign: int) -> str:
+    """An article changed outlet: add `sign` × its public statements to the outlet
+    totals of `r` (its OLD or NEW row), in every scope."""
+    where = f"WHERE st.article_id = {r}.id AND st.is_public"
+    counts = " UNION ALL ".join(
+        [f"SELECT '' AS scope, '' AS scope_value, COUNT(*) AS k FROM {STATEMENTS} st {where}"]
+        + [
+            f"SELECT '{scope}', st.{scope}, COUNT(*) FROM {STATEMENTS} st {where} "
+            f"GROUP BY st.{scope}"
+            for scope in SCOPES
+        ]
+    )
+    return (
+        f"{INSERT} SELECT c.scope, c.scope_value, 'outlet', CAST({r}.outlet_id AS TEXT), "
+        f"{sign} * c.k FROM ({counts}) AS c WHERE c.k > 0 {UPSERT}"
+    )
+
+
+def _mask_of(statement: str) -> str:
+    """The stances a statement takes on public events, one bit each (NULL: none)."""
+    bits = " ".join(f"WHEN '{stance}' THEN {bit}" for stance, bit in STANCE_BITS.items())
+    return (
+        f"(SELECT SUM(DISTINCT CASE l.stance {bits} END) FROM {LINKS} l "
+        f"JOIN {EVENTS} e ON e.id = l.event_id "
+        f"WHERE l.statement_id = {statement} AND e.status = 'published')"
+    )
+
+
+def _set_masks(where: str, vendor: str) -> str:
+    """Set the stances of the statements `where` selects, those that changed only."""
+    differs = "IS NOT" if vendor == "sqlite" else "IS DISTINCT FROM"
+    mask = _mask_of(f"{STATEMENTS}.id")
+    return (
+        f"UPDATE {STATEMENTS} SET stance_mask = {mask} "
+        f"WHERE ({where}) AND stance_mask {differs} {mask}"
+    )
+
+
+# The statements linked to the event whose status changed.
+EVENT_LINKED = f"id IN (SELECT statement_id FROM {LINKS} WHERE event_id = NEW.id)"
+
+
+def _differs(vendor: str, columns, old: str = "OLD", new: str = "NEW") -> str:
+    test = "IS NOT" if vendor == "sqlite" else "IS DISTINCT FROM"
+    return " OR ".join(f"{old}.{c} {test} {new}.{c}" for c in columns)
+
+
+def _sqlite_triggers() -> dict[str, str]:
+    v = "sqlite"
+    return {
+        "statement_tally_insert": f"AFTER INSERT ON {STATEMENTS} WHEN NEW.is_public "
+        f"BEGIN {_row_totals(v, 'NEW', 1)}; END",
+        "statement_tally_delete": f"AFTER DELETE ON {STATEMENTS} WHEN OLD.is_public "
+        f"BEGIN {_row_totals(v, 'OLD', -1)}; END",
+        "statement_tally_update": f"AFTER UPDATE ON {STATEMENTS} "
+        f"WHEN (OLD.is_public OR NEW.is_public) AND ({_differs(v, COUNTED_COLUMNS)}) "
+        f"BEGIN {_row_totals(v, 'OLD', -1)}; {_row_totals(v, 'NEW', 1)}; END",
+        "statement_tally_outlet": f"AFTER UPDATE ON {ARTICLES} "
+        f"WHEN OLD.outlet_id IS NOT NEW.outlet_id "
+        f"BEGIN {_outlet_moved('OLD', -1)}; {_outlet_moved('NEW', 1)}; END",
+        "statement_stances_insert": f"AFTER INSERT ON {LINKS} "
+        f"BEGIN {_set_masks('id = NEW.statement_id', v)}; END",
+        "statement_stances_delete": f"AFTER DELETE ON {LINKS} "
+        f"BEGIN {_set_masks('id = OLD.statement_id', v)}; END",
+        "statement_stances_update": f"AFTER UPDATE ON {LINKS} "
+        f"WHEN {_differs(v, ('statement_id', 'event_id', 'stance'))} "
+        f"BEGIN {_set_masks('id IN (OLD.statement_id, NEW.statement_id)', v)}; END",
+        "statement_stances_event": f"AFTER UPDATE ON {EVENTS} "
+        f"WHEN OLD.status IS NOT NEW.status BEGIN {_set_masks(EVENT_LINKED, v)}; END",
+    }
+
+
+def _postgresql_functions() -> dict[str, tuple[str, str, str]]:
+    """Function name: (table, trigger events, body). The column tests sit in the body, not
+    in `UPDATE OF`, which would make PostgreSQL refuse migrations altering the columns."""
+    v = "postgresql"
+    return {
+        "statement_tally": (
+            STATEMENTS,
+            "INSERT OR UPDATE OR DELETE",
+            f"""IF TG_OP = 'UPDATE' THEN
+                IF NOT ((OLD.is_public OR NEW.is_public) AND ({_differs(v, COUNTED_COLUMNS)}))
+                THEN RETURN NULL; END IF;
+            END IF;
+            IF TG_OP <> 'INSERT' THEN {_row_totals(v, "OLD", -1)}; END IF;
+            IF TG_OP <> 'DELETE' THEN {_row_totals(v, "NEW", 1)}; END IF;""",
+        ),
+        "statement_tally_outlet": (
+            ARTICLES,
+            "UPDATE",
+            f"""IF OLD.outlet_id IS DISTINCT FROM NEW.outlet_id THEN
+                {_outlet_moved("OLD", -1)}; {_outlet_moved("NEW", 1)};
+            END IF;""",
+        ),
+        "statement_stances": (
+            LINKS,
+            "INSERT OR UPDATE OR DELETE",
+            f"""IF TG_OP <> 'INSERT' THEN {_set_masks("id = OLD.statement_id", v)}; END IF;
+            IF TG_OP <> 'DELETE' THEN {_set_masks("id = NEW.statement_id", v)}; END IF;""",
+        ),
+        "statement_stances_event": (
+            EVENTS,
+            "UPDATE",
+            f"""IF OLD.status IS DISTINCT FROM NEW.status THEN
+                {_set_masks(EVENT_LINKED, v)};
+            END IF;""",
+        ),
+    }
+
+
+def installed(*, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether every trigger is in place."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            wanted = set(_sqlite_triggers())
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            wanted = set(_postgresql_functions())
+        return wanted <= {row[0] for row in cursor.fetchall()}
+
+
+def install(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Create the triggers that keep the totals (again, if they exist)."""
+    uninstall(using=using)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name, definition in _sqlite_triggers().items():
+                cursor.execute(f"CREATE TRIGGER {name} {definition}")
+            return
+        for name, (table, events, body) in _postgresql_functions().items():
+            cursor.execute(
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $f$ "
+                f"BEGIN {body} RETURN NULL; END $f$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER {name} AFTER {events} ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {name}()"
+            )
+
+
+def uninstall(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Drop the triggers: the totals stop following the rows until `install()` and
+    `rebuild()`."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name in _sqlite_triggers():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            return
+        for name, (table, _, _) in _postgresql_functions().items():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+
+
+def rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Recount the stances of every statement and every total from the rows."""
+    connection = connections[using]
+    vendor = connection.vendor
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        linked = f"stance_mask IS NOT NULL OR id IN (SELECT statement_id FROM {LINKS})"
+        cursor.execute(_set_masks(linked, vendor))
+        cursor.execute(f"DELETE FROM {TABLE}")
+        rows = f"FROM {STATEMENTS} r JOIN {ARTICLES} a ON a.id = r.article_id WHERE r.is_public"
+        for scope in ("", *SCOPES):
+            scope_value = f"r.{scope}" if scope else "''"
+            for facet, value, when in _facets(vendor, "r", outlet="a.outlet_id"):
+                # Grouped by the columns, never by a constant (PostgreSQL refuses it).
+                groups = [sql for sql in (scope_value, value) if not sql.startswith("'")]
+                cursor.execute(
+                    f"{INSERT} SELECT '{scope}', {scope_value}, '{facet}', {value}, COUNT(*) "
+                    f"{rows}{f' AND {when}' if when else ''}"
+                    + (f" GROUP BY {', '.join(groups)}" if groups else "")
+                    + " HAVING COUNT(*) > 0"
+                )
+
+
+def totals(facet: str, *, scope: str = "", values: list[str] = ()) -> dict[str, int]:
+    """The public statements per value of `facet`, among all of them (`scope` "") or
+    among those whose `scope` is one of `values` (summed: a statement has one kind, one
+    channel, one attribution state). Values no statement has any longer are left out.
+
+    Every facet of a scope is read in one query, once per generation of the archive
+    (`freshness`): the list's count and its six facets cost one query together."""
+    key = (scope, sorted(values))
+    return freshness.cached("statement_totals", key, lambda: _read(scope, values)).get(facet, {})
+
+
+def _read(scope: str, values: list[str]) -> dict[str, dict[str, int]]:
+    rows = StatementTally.objects.filter(scope=scope, n__gt=0)
+    rows = rows.filter(scope_value__in=values) if scope else rows.filter(scope_value="")
+    found: dict[str, dict[str, int]] = {}
+    for facet, value, n in rows.values_list("facet", "facet_value", "n"):
+        counts = found.setdefault(facet, {})
+        counts[value] = counts.get(value, 0) + n
+    return found
+
+
+def top_related(
+    facet: str, related, fields: tuple[str, str], *, scope: str, values: list[str], limit: int
+) -> list[tuple[str, str, int]]:
+    """The `limit` values of a facet of related rows (speakers, outlets) with the most
+    statements, each as its `fields` of the related row (slug, name) and its count; equal
+    counts in name order. One query: the totals joined to the related rows."""
+    table = related._meta.db_table
+    value, label = (related._meta.get_field(name).column for name in fields)
+    pk = related._meta.pk.column
+    connection = connections[router.db_for_read(StatementTally)]
+    integer = "INTEGER" if connection.vendor == "sqlite" else "BIGINT"
+    chosen = ", ".join(["%s"] * len(values)) if scope else "%s"
+    sql = (
+        f"SELECT r.{value}, r.{label}, SUM(t.n) AS total FROM {TABLE} t "
+        f"JOIN {table} r ON r.{pk} = CAST(t.facet_value AS {integer}) "
+        f"WHERE t.scope = %s AND t.scope_value IN ({chosen}) AND t.facet = %s AND t.n > 0 "
+        f"GROUP BY r.{pk}, r.{value}, r.{label} ORDER BY total DESC, r.{label} LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scope, *(values if scope else [""]), facet, limit])
+        return [(row[0], row[1], int(row[2])) for row in cursor.fetchall()]
+
+
+def count(*, scope: str = "", values: list[str] = ()) -> int:
+    """How many statements are public (of the scope's values)."""
+    return totals("all", scope=scope, values=values).get("", 0)
