@@ -46,7 +46,6 @@ def _keep_tallies(sender, using=None, **kwargs):
     if tallies.TABLE not in connections[using].introspection.table_names():
         return
     if not tallies.installed(using=using):
-        tallies.install(using=using)
         tallies.rebuild(using=using)
 
 

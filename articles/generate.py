@@ -88,7 +88,6 @@ def archive_generate(**options) -> dict[str, int]:
     try:
         return _generate_indexed(**options)
     finally:
-        tallies.install(using=connection.alias)
         tallies.rebuild(using=connection.alias)
 
 

@@ -20,14 +20,18 @@ takes on a public event. Its stances are kept on the statement itself as one bit
 (`Statement.stance_mask`, set by triggers on the links and on the events' status), so a
 statement's totals follow from its own row.
 
-`install()` creates the triggers and `rebuild()` recounts everything from the rows. The
-migration does both. On SQLite, Django alters a table by copying it, which fails while a
-trigger on another table names it: the triggers are dropped before `migrate` touches
-this app and created again after it, with a rebuild (articles/apps.py).
-`generate_archive` drops them while it writes and rebuilds once at the end.
+`rebuild()` recounts everything from the rows and (re)creates the triggers; `migrate`
+calls it when they are missing. On SQLite, Django alters a table by copying it, which
+fails while a trigger on another table names it: the triggers are dropped before
+`migrate` touches this app and rebuilt after it (articles/apps.py). `generate_archive`
+drops them while it writes and rebuilds once at the end.
 """
 
+from collections import Counter
+
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db.models import CharField, Subquery
+from django.db.models.functions import Cast
 
 from . import freshness
 from .models import Statement, StatementEvent, StatementTally
@@ -254,25 +258,63 @@ def uninstall(*, using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Recount the stances of every statement and every total from the rows."""
+    """Recount the stances of every statement and every total from the rows, and leave
+    the triggers in place. One transaction: the triggers are away while it recounts (they
+    would redo the work row by row), and no writer comes between."""
     connection = connections[using]
     vendor = connection.vendor
     with transaction.atomic(using=using), connection.cursor() as cursor:
+        uninstall(using=using)
         linked = f"stance_mask IS NOT NULL OR id IN (SELECT statement_id FROM {LINKS})"
         cursor.execute(_set_masks(linked, vendor))
         cursor.execute(f"DELETE FROM {TABLE}")
-        rows = f"FROM {STATEMENTS} r JOIN {ARTICLES} a ON a.id = r.article_id WHERE r.is_public"
-        for scope in ("", *SCOPES):
-            scope_value = f"r.{scope}" if scope else "''"
-            for facet, value, when in _facets(vendor, "r", outlet="a.outlet_id"):
-                # Grouped by the columns, never by a constant (PostgreSQL refuses it).
-                groups = [sql for sql in (scope_value, value) if not sql.startswith("'")]
-                cursor.execute(
-                    f"{INSERT} SELECT '{scope}', {scope_value}, '{facet}', {value}, COUNT(*) "
-                    f"{rows}{f' AND {when}' if when else ''}"
-                    + (f" GROUP BY {', '.join(groups)}" if groups else "")
-                    + " HAVING COUNT(*) > 0"
-                )
+        counted = _recount(cursor, vendor)
+        StatementTally.objects.using(using).bulk_create(
+            [
+                StatementTally(scope=s, scope_value=v, facet=f, facet_value=fv, n=n)
+                for (s, v, f, fv), n in counted.items()
+            ],
+            batch_size=2000,
+        )
+        install(using=using)
+
+
+def _recount(cursor, vendor: str) -> Counter:
+    """Every total, from two passes over the public statements: the facets but the
+    speakers grouped by the columns they read (thousands of groups), then the speakers
+    by the scopes' columns. The groups are spread over scopes and facets here."""
+    year = YEAR_OF[vendor].format(r="r")
+    counted: Counter = Counter()
+
+    def scopes(kind: str, channel: str, verification: str) -> list[tuple[str, str]]:
+        return [("", ""), ("kind", kind), ("channel", channel), ("verification", verification)]
+
+    cursor.execute(
+        f"SELECT r.kind, r.channel, r.verification, a.outlet_id, {year}, r.stance_mask, "
+        f"COUNT(*) FROM {STATEMENTS} r JOIN {ARTICLES} a ON a.id = r.article_id "
+        f"WHERE r.is_public GROUP BY r.kind, r.channel, r.verification, a.outlet_id, "
+        f"{year}, r.stance_mask"
+    )
+    for kind, channel, verification, outlet, said_in, mask, n in cursor.fetchall():
+        facets = [
+            ("all", ""),
+            ("kind", kind),
+            ("channel", channel),
+            ("verification", verification),
+            ("outlet", str(outlet)),
+            ("year", said_in),
+        ] + [("stance", stance) for stance, bit in STANCE_BITS.items() if (mask or 0) & bit]
+        for scope in scopes(kind, channel, verification):
+            for facet in facets:
+                counted[scope + facet] += n
+    cursor.execute(
+        f"SELECT r.kind, r.channel, r.verification, r.speaker_id, COUNT(*) FROM {STATEMENTS} r "
+        f"WHERE r.is_public GROUP BY r.kind, r.channel, r.verification, r.speaker_id"
+    )
+    for kind, channel, verification, speaker, n in cursor.fetchall():
+        for scope in scopes(kind, channel, verification):
+            counted[(*scope, "speaker", str(speaker))] += n
+    return counted
 
 
 def totals(facet: str, *, scope: str = "", values: list[str] = ()) -> dict[str, int]:
@@ -317,6 +359,15 @@ def top_related(
     with connection.cursor() as cursor:
         cursor.execute(sql, [scope, *(values if scope else [""]), facet, limit])
         return [(row[0], row[1], int(row[2])) for row in cursor.fetchall()]
+
+
+def statements_by(actor_pk) -> Subquery:
+    """Subquery: how many public statements the actor `actor_pk` (an `OuterRef`) made, from
+    the totals: one indexed lookup per actor, NULL when none."""
+    rows = StatementTally.objects.filter(
+        scope="", scope_value="", facet="speaker", facet_value=Cast(actor_pk, CharField())
+    )
+    return Subquery(rows.values("n")[:1])
 
 
 def count(*, scope: str = "", values: list[str] = ()) -> int:

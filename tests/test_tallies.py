@@ -95,6 +95,13 @@ def grouped(params: dict | None = None) -> tuple[int, dict]:
 
 def assert_right(client) -> None:
     assert kept() == recounted()
+    # The actors' list, most quoted first, counts each speaker's public statements.
+    response = client.get(reverse("actors:list"), {"sort": "most_quoted"})
+    listed = {a.slug: a.statement_count for a in response.context["page_obj"].object_list}
+    speakers = Counter(
+        Statement.objects.filter(is_public=True).values_list("speaker__slug", flat=True)
+    )
+    assert {slug: n for slug, n in listed.items() if n} == dict(speakers)
     for params in ({}, {"kind": "quote"}, {"channel": "interview"}, {"kind": "paraphrase"}):
         count, facets = shown(client, params)
         expected_count, expected_facets = grouped(params)

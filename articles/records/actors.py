@@ -2,13 +2,13 @@
 about them. Actors carry no publication status: every actor is public."""
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 
 from actors.models import Actor, Role
 
+from .. import tallies
 from ..links import path_for, permalink
-from ..models import Statement
 from ..names import country_name
 from . import filtering as f
 from .base import Citation, FeedEntry, RecordType
@@ -20,16 +20,9 @@ public = Actor.objects.all
 
 
 def published_statement_count() -> Coalesce:
-    """Subquery: how many public statements an actor made (0 when none)."""
-    counts = (
-        Statement.objects.published()
-        .filter(speaker=OuterRef("pk"))
-        .order_by()
-        .values("speaker")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts), 0)
+    """Subquery: how many public statements an actor made (0 when none), read from the
+    totals the database keeps (`articles/tallies.py`)."""
+    return Coalesce(tallies.statements_by(OuterRef("pk")), 0)
 
 
 def listing() -> QuerySet:
