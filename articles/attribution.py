@@ -54,6 +54,8 @@ PRONOUNS = {"he": True, "she": True, "they": None, "it": False}  # True: a perso
 SPOKESPERSON = frozenset(
     "spokesperson spokesman spokeswoman spokespeople spokespersons spokesmen".split()
 )
+# Who speaks for someone: "Netanyahu's office said" is Netanyahu's statement.
+SPEAKS_FOR = SPOKESPERSON | {"office"}
 # Words between a subject and its verb that do not change who speaks.
 _ADVERBS = frozenset(
     """also later then has had have was previously earlier separately again reportedly
@@ -107,6 +109,7 @@ MONTHS_AND_DAYS = frozenset(
 # Lower-case words that may sit inside a name: "Ministry of Foreign Affairs",
 # "Abu Obaida", "Ursula von der Leyen", "Organisation of the Islamic Cooperation".
 _CONNECTORS = frozenset("of the for de da van von der al bin ibn du la le el".split())
+_NAME_PREFIXES = frozenset("al el ad ash as at az an ar bin ibn abu abd".split())  # al-Ansari
 _PARTICLES = frozenset("de da van von der al bin ibn du la le el".split())  # in a person's name
 # What precedes a place more often than a person: "a briefing in Tel Aviv".
 _PLACE_PREPOSITIONS = frozenset("in at near from into across outside inside towards".split())
@@ -168,8 +171,12 @@ class _Token:
 
     @property
     def capitalised(self) -> bool:
+        """ "Guterres", "@SecBlinken", and "al-Ansari" (a particle before a capital)."""
         first = self.text.lstrip("@")[:1]
-        return first.isupper()
+        if first.isupper():
+            return True
+        particle, hyphen, rest = self.text.partition("-")
+        return bool(hyphen) and particle.casefold() in _NAME_PREFIXES and rest[:1].isupper()
 
     @property
     def possessive(self) -> bool:
@@ -364,7 +371,8 @@ def _split_title(words: list[str]) -> tuple[str, list[str]]:
         return "", words
     last_title = -1
     for index, word in enumerate(words):
-        if word.casefold() in TITLES:
+        folded = word.casefold()
+        if folded in TITLES or folded.endswith("-general") or folded.startswith("vice-"):
             last_title = index
     role, name = words[: last_title + 1], words[last_title + 1 :]
     # An organisation's acronym or a country before a name is part of the role:
@@ -525,33 +533,41 @@ class _Reader:
         tokens = self.between(start, verb.start)
         # An apposition: "Israel's ambassador, Gilad Erdan, said"; "Guterres, speaking in
         # New York, said".
-        while tokens and tokens[-1].folded in _ADVERBS:
-            tokens.pop()
-        gap = self.masked[tokens[-1].end : verb.start] if tokens else ""
-        if tokens and gap.strip() == ",":
-            comma = self.masked.rfind(",", start, tokens[-1].start)
-            inner = [t for t in tokens if t.start > comma]
-            run = self._phrase_before(inner)
-            if run and run[0] is inner[0]:
-                return self._named(run), ""
-            tokens = [t for t in tokens if t.end <= comma] if comma >= start else []
-            while tokens and tokens[-1].folded in _ADVERBS:
-                tokens.pop()
-        elif gap.strip():
-            return None, ""
+        following = verb.start
+        while tokens:
+            gap = self.masked[tokens[-1].end : following].strip()
+            if gap == ",":
+                comma = self.masked.rfind(",", start, tokens[-1].start)
+                inner = [t for t in tokens if t.start > comma]
+                run = self._phrase_before(inner)
+                # The whole aside is a name, or the clause starts with the name: "UN
+                # chief Guterres, on Tuesday, told".
+                if run and (run[0] is inner[0] or comma == -1):
+                    return self._named(run), ""
+                if comma == -1:
+                    return None, ""
+                tokens = [t for t in tokens if t.end <= comma]
+                following = comma
+            elif gap:
+                return None, ""
+            elif tokens[-1].folded in _ADVERBS:
+                following = tokens.pop().start
+            else:
+                break
         if not tokens:
             return None, ""
         last = tokens[-1]
         if last.folded in PRONOUNS and last.word.casefold() == last.folded:
             return None, last.word
-        if last.folded in SPOKESPERSON:
+        if last.folded in SPEAKS_FOR and not last.capitalised:
+            # "Israel's spokesperson", "the Foreign Office spokesman", "an IDF spokesperson"
             owner = tokens[:-1]
-            if owner and owner[-1].possessive:
+            if owner and _joined(self.masked, owner[-1], last):
                 run = self._phrase_before(owner)
-                named = self._named(run)
+                named = self._named(run) if run else None
                 if isinstance(named, _Mention):
                     return named, f"{self.body[run[0].start : last.end]}"
-            return "a spokesperson", ""
+            return " ".join(t.word for t in tokens[-2:]), ""
         run = self._phrase_before(tokens)
         if not run:
             return " ".join(t.word for t in tokens[-2:]), ""

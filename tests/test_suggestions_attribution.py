@@ -360,3 +360,60 @@ def test_a_long_article_is_read_in_linear_time():
     assert time.perf_counter() - started < 5  # about 0.6 s; quadratic, it took minutes
     assert len(found) == 7 * 150
     assert {"António Guterres", "Gilad Erdan", "Security Council"} <= {n.name for n in names}
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker", "reason"),
+    [
+        (
+            "Biden, speaking at the White House, said: “Israel has the right to defend itself.”",
+            "Biden",  # not the White House, named in the aside
+            "subject of 'said'",
+        ),
+        (
+            "UN chief António Guterres, on Tuesday, told the council “enough is enough”.",
+            "António Guterres",
+            "subject of 'told'",
+        ),
+        (
+            "“Enough is enough,” Qatar's foreign ministry spokesman Majed al-Ansari told a "
+            "news conference in Doha.",
+            "Majed al-Ansari",
+            "subject of 'told'",
+        ),
+        (
+            "“Nobody is safe in Gaza,” UNRWA Commissioner-General Philippe Lazzarini told "
+            "reporters.",
+            "Philippe Lazzarini",
+            "subject of 'told'",
+        ),
+        (
+            "Netanyahu's office said in a statement: “The army has been told to act.”",
+            "Netanyahu",
+            "subject of 'said' (Netanyahu's office)",
+        ),
+        (
+            "The Foreign Office spokesman said “we are appalled by the attack”.",
+            "Foreign Office",
+            "subject of 'said' (Foreign Office spokesman)",
+        ),
+        (
+            "The ministry's statement, issued late on Friday, said “the crossing will stay shut”.",
+            "",
+            "subject of 'said': “ministry's statement”, not a name",
+        ),
+        (
+            "He has repeatedly said that “Hamas must be destroyed”.",
+            "",
+            "'He' with no named speaker before it",
+        ),
+        (
+            "According to UNICEF, “more than 3,000 children have been killed.”",
+            "UNICEF",
+            "after 'according to'",
+        ),
+    ],
+)
+def test_asides_titles_particles_and_offices(body, speaker, reason):
+    [result] = attribution.attribute(body)
+    assert (result.speaker, result.reason) == (speaker, reason)
