@@ -108,7 +108,7 @@ def find_quote(body: str, quote: str) -> tuple[int, int] | None:
 
 # Below this similarity (0-100, rapidfuzz's partial ratio of the quote against the
 # passage of the body most like it) nothing in the body resembles the quote: a misquote
-# of a passage scores about 85-95, an unrelated sentence about 40-55.
+# of a passage scored 82-95 in our trials, an unrelated sentence 47-54.
 SIMILAR_ENOUGH = 70
 
 
@@ -116,8 +116,8 @@ def closest_passage(body: str, quote: str) -> str:
     """The passage of `body` most like `quote`, to show an editor what the text says;
     "" when nothing there is similar (score under SIMILAR_ENOUGH).
 
-    rapidfuzz aligns the quote with the window of the body that matches it best (in
-    milliseconds, where difflib took seconds on a long body), ignoring case.
+    rapidfuzz aligns the quote with the window of the body that matches it best, ignoring
+    case: milliseconds, where difflib took up to a second on a long body.
     """
     norm_body = normalise(body)
     norm_quote = _strip_outer_quotes(normalise(quote))

@@ -349,7 +349,8 @@ def test_the_closest_passage_of_a_long_article_takes_milliseconds():
     found = closest_passage(body, "the ceasefire will hold until the end of this week")
     elapsed = time.perf_counter() - started
     assert found == "the ceasefire would hold until the end of the week."
-    assert elapsed < 1.0  # difflib took tens of seconds here
+    # About 0.07 s; difflib, before rapidfuzz, took 0.4 to 0.7 s on this body.
+    assert elapsed < 0.25
 
 
 def test_a_long_article_is_read_in_linear_time():
@@ -357,7 +358,7 @@ def test_a_long_article_is_read_in_linear_time():
     started = time.perf_counter()
     found = attribution.attribute(body)
     names = attribution.unknown_names(body)
-    assert time.perf_counter() - started < 5  # about 0.6 s; quadratic, it took minutes
+    assert time.perf_counter() - started < 5  # about 0.6 s; read quadratically, 8 s
     assert len(found) == 7 * 150
     assert {"António Guterres", "Gilad Erdan", "Security Council"} <= {n.name for n in names}
 
