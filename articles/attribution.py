@@ -77,7 +77,7 @@ TITLES = frozenset(
 ORGANISATION_WORDS = frozenset(
     """council office ministry forces force army navy government nations organisation
     organization committee agency union party movement brigades brigade authority
-    department court commission fund programme program bank cross crescent cabinet
+    department court commission fund programme program cross crescent cabinet
     assembly parliament knesset congress senate church university institute association
     front network corps command unit police service services coalition alliance
     league federation foundation watch international group jihad hezbollah hamas

@@ -286,6 +286,9 @@ def test_unknown_names_leave_out_known_names_aliases_places_and_quoted_words():
     assert found["António Guterres"].count == 2  # "Guterres" alone counts for him
     assert found["António Guterres"].role == "UN Secretary-General"
     assert found["European Commission"].is_person is False
+    # "Bank" and "Strip" make places, not organisations.
+    body = "Human Rights Watch said raids in the West Bank and the Gaza Strip rose."
+    assert [n.name for n in attribution.unknown_names(body)] == ["Human Rights Watch"]
 
 
 def test_create_service_refuses_a_name_the_archive_has(archive):
