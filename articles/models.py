@@ -776,6 +776,8 @@ class Statement(models.Model):
                 message = "This quote is not in the source article's body."
                 if closest:
                     message += f" The closest passage there reads: “{closest}”"
+                else:
+                    message += " Nothing similar is in the article."
                 # An import collects these (`import_flags`) to name them all, and keeps
                 # them when told to: the statement is saved unlocated, and its pages say
                 # its passage is not in the article.

@@ -7,8 +7,9 @@ works on the normalised text and maps the match back to offsets in the original
 body, so the article page can highlight the exact passage.
 """
 
-import difflib
 import unicodedata
+
+from rapidfuzz import fuzz
 
 _CHAR_MAP = {
     "\u2018": "'",  # left single quotation mark
@@ -105,22 +106,35 @@ def find_quote(body: str, quote: str) -> tuple[int, int] | None:
     return Body(body).find(quote)
 
 
+# Below this similarity (0-100, rapidfuzz's partial ratio of the quote against the
+# passage of the body most like it) nothing in the body resembles the quote: a misquote
+# of a passage scored 82-95 in our trials, an unrelated sentence 47-54.
+SIMILAR_ENOUGH = 70
+
+
 def closest_passage(body: str, quote: str) -> str:
-    """The passage of `body` most like `quote`, to show an editor what the text says."""
+    """The passage of `body` most like `quote`, to show an editor what the text says;
+    "" when nothing there is similar (score under SIMILAR_ENOUGH).
+
+    rapidfuzz aligns the quote with the window of the body that matches it best, ignoring
+    case: milliseconds, where difflib took up to a second on a long body.
+    """
     norm_body = normalise(body)
     norm_quote = _strip_outer_quotes(normalise(quote))
     if not norm_body or not norm_quote:
         return ""
-    matcher = difflib.SequenceMatcher(None, norm_body, norm_quote, autojunk=False)
-    block = max(matcher.get_matching_blocks(), key=lambda match: match.size)
-    if block.size == 0:
+    folded_body, folded_quote = norm_body.lower(), norm_quote.lower()
+    if len(folded_body) != len(norm_body):  # a letter whose lower case is longer
+        folded_body, folded_quote = norm_body, norm_quote
+    alignment = fuzz.partial_ratio_alignment(folded_quote, folded_body)
+    if alignment is None or alignment.score < SIMILAR_ENOUGH:
         return ""
-    # Widen the longest common block to the quote's length around where it sits.
-    start = max(0, block.a - block.b)
-    end = min(len(norm_body), start + len(norm_quote))
+    start, end = alignment.dest_start, alignment.dest_end
+    if len(norm_quote) > len(norm_body):  # the whole body is the closest passage
+        start, end = 0, len(norm_body)
     # Snap to word boundaries so the editor sees whole words.
     while start > 0 and norm_body[start - 1] != " ":
         start -= 1
-    while end < len(norm_body) and norm_body[end] != " ":
+    while end < len(norm_body) and norm_body[end - 1] != " " and norm_body[end] != " ":
         end += 1
-    return norm_body[start:end]
+    return norm_body[start:end].strip()

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.utils import bulk_update_with_history
 
 from actors.models import Actor, Alias, FormerSlug, Role
@@ -249,6 +250,44 @@ def article_mention_add(*, article: Article, actor: Actor) -> bool:
     article.refresh_from_db(fields=["version"])
     article.mentioned_actors.add(actor)  # recorded in the article's history
     return True
+
+
+def _free_actor_slug(name: str) -> str:
+    """The slug of `name`, numbered when an actor has it or had it (a merged actor's
+    address keeps leading to the actor it became)."""
+    base = slugify(name)[:190] or "actor"
+    taken = {
+        *Actor.objects.filter(slug__startswith=base).values_list("slug", flat=True),
+        *FormerSlug.objects.filter(slug__startswith=base).values_list("slug", flat=True),
+    }
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def actor_create_mentioned(*, article: Article, name: str, kind: str) -> Actor:
+    """Create the actor `name` of `kind` and link it to `article` as mentioned.
+
+    For a name the article's text gives that no actor has yet; refuses (ValidationError)
+    a name that is already an actor's name or alias, so that one click cannot make a
+    second "António Guterres". Recorded in the actor's and the article's history.
+    """
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the actor's name."})
+    if existing := Actor.objects.named(name):
+        raise ValidationError(
+            {
+                "name": f"“{name}” is already in the archive as {existing.name}: add it to the "
+                "actors mentioned instead."
+            }
+        )
+    actor = _save(Actor(name=name, kind=kind, slug=_free_actor_slug(name)))
+    article_mention_add(article=article, actor=actor)
+    return actor
 
 
 @transaction.atomic

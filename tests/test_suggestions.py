@@ -52,31 +52,41 @@ def test_seed_article_suggestions(demo):
     assert {"Antony Blinken", "James Cleverly", "Eli Cohen", "Matthew Miller"} <= set(everything)
 
 
-def test_quoted_passages_are_suggested_with_the_nearest_person(demo):
+def test_quoted_passages_are_suggested_with_the_speaker_the_grammar_names(demo):
     article = Article.objects.get(slug=SEED_SLUG)
     suggestions = quote_suggestions(article.body)
     assert len(suggestions) == 2
     miller = suggestions[0]
     assert miller.text.startswith("Secretary of State Antony J. Blinken had a conversation")
+    # "the US Department of State’s Matthew Miller reported, “…”": the name after the
+    # possessive is the subject, although Blinken and Cleverly are named in the quote.
     assert miller.speaker.slug == "matthew-miller"
-    assert suggestions[1].text.startswith("Today @JamesCleverly spoke to @elicoh1")
+    assert miller.reason == "subject of 'reported'"
+    cleverly = suggestions[1]
+    assert cleverly.text.startswith("Today @JamesCleverly spoke to @elicoh1")
+    assert cleverly.speaker.slug == "james-cleverly"
+    assert cleverly.reason == "subject of the sentence with 'stating'"
     # Already recorded as statements, so not suggested again.
     recorded = list(article.statements.values_list("text", flat=True))
     assert quote_suggestions(article.body, recorded=recorded) == []
 
 
-def test_a_quote_with_no_known_name_nearby_is_not_suggested():
+def test_a_quote_with_no_speaker_found_is_proposed_saying_so():
     ActorFactory(name="Rania Haddad")
     body = (
         "Rania Haddad arrived early. "
         + "Nothing happened for a long while. " * 8
         + 'A sign read "closed until further notice" and that was all.'
     )
-    assert quote_suggestions(body) == []
+    [sign] = quote_suggestions(body)
+    # Not given to Rania Haddad, the only name in the text: nobody says it.
+    assert (sign.text, sign.speaker, sign.speaker_name) == ("closed until further notice", None, "")
+    assert sign.reason == "no speech verb in the sentence"
     body = "Rania Haddad said: “We will return next week.”"
     [suggestion] = quote_suggestions(body)
     assert suggestion.speaker.name == "Rania Haddad"
     assert suggestion.text == "We will return next week."
+    assert suggestion.reason == "subject of 'said'"
 
 
 def test_change_page_lists_suggestions_and_one_click_adds_a_mention(editor_client, demo):

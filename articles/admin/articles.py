@@ -38,10 +38,12 @@ from .forms import (
     StatementEventForm,
     StatementInlineForm,
 )
+from .names import urls as create_actor_urls
 from .suggestions import (
     actor_suggestions,
     event_link_suggestions,
     known_names,
+    name_proposals,
     quote_suggestions,
 )
 
@@ -256,6 +258,7 @@ class ArticleAdmin(
                 self.admin_site.admin_view(self.link_events_view),
                 name=f"{opts.app_label}_{opts.model_name}_link_events",
             ),
+            *create_actor_urls(self),
             *super().get_urls(),
         ]
 
@@ -294,7 +297,7 @@ class ArticleAdmin(
         for suggestion in quote_suggestions(article.body, recorded=recorded, names=names):
             query = {
                 "article": article.pk,
-                "speaker": suggestion.speaker.pk,
+                **({"speaker": suggestion.speaker.pk} if suggestion.speaker else {}),
                 "text": suggestion.text,
                 "kind": Statement.Kind.QUOTE,
             }
@@ -302,6 +305,7 @@ class ArticleAdmin(
         return {
             "actor_suggestions": actor_suggestions(article.body, exclude_ids=linked, names=names),
             "quote_suggestions": quotes,
+            "name_proposals": name_proposals(article.body, names=names),
             "add_mention_url": reverse("admin:articles_article_add_mention", args=[article.pk]),
             "event_link_suggestions": event_link_suggestions(article),
             "link_events_url": reverse("admin:articles_article_link_events", args=[article.pk]),

@@ -1,10 +1,12 @@
-"""Suggest annotations for an article: actors named in its body, quoted passages.
+"""Suggest annotations for an article: actors named in its body, quoted passages, names
+not in the archive yet.
 
 Names and aliases are matched as whole words, ignoring case, except short all-capital
 aliases ("US", "IDF", "UK") which must match exactly, so that "us" in "join us" is not
-taken for the United States. Quoted passages are text between “…” or "…" with a known
-actor's name or alias within `NEARBY` characters; a person is preferred to an
-organisation, then the nearest name wins.
+taken for the United States. A quoted passage's speaker is read from the grammar of its
+sentence (`articles.attribution`): the subject of its speech verb, not the nearest name.
+The speaker is proposed as the known actor the name or an alias resolves to, otherwise
+by name, to be created; each with the reason.
 
 Events proposed for the article's statements are the events reported in the article
 and the events in which the statement's speaker took part around the article's date;
@@ -19,12 +21,12 @@ from django.db.models import Q
 
 from actors.models import Actor, Alias
 
-from ..models import Article, Event, EventParticipant, Statement, StatementEvent
+from .. import attribution
+from ..models import Article, Event, EventParticipant, Place, Statement, StatementEvent
+from ..names import COUNTRIES
 from ..quotes import normalise
 
-NEARBY = 200
 MIN_QUOTE_LENGTH = 12
-_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,22 @@ class ActorSuggestion:
 @dataclass(frozen=True)
 class QuoteSuggestion:
     text: str
-    speaker: Actor
-    matched: str  # the name or alias found near the passage
+    speaker: Actor | None  # the known actor who said it; None when not in the archive
+    speaker_name: str  # the speaker as the text names them; "" when not found
+    reason: str  # why this speaker: "subject of 'told'"
     start: int
+
+
+@dataclass(frozen=True)
+class NameProposal:
+    name: str
+    kind: str  # the Actor.Kind proposed
+    count: int
+    role: str  # the title it came with in the text: "UN Secretary-General"
+
+    @property
+    def kind_choices(self) -> list[tuple[str, str]]:
+        return Actor.Kind.choices
 
 
 def _is_acronym(name: str) -> bool:
@@ -109,44 +124,89 @@ def actor_suggestions(
     return sorted(first.values(), key=lambda s: (-s.count, s.actor.name))
 
 
+def _known(names) -> tuple[attribution.Known, dict[str, Actor]]:
+    """The archive's names for the attribution, and each folded name's actor (an
+    actor's own name wins over another's alias)."""
+    by_name: dict[str, Actor] = {}
+    for name, actor in sorted(names, key=lambda item: item[0] != item[1].name):
+        by_name.setdefault(name.strip().casefold(), actor)
+    known = attribution.Known((name, actor.is_person) for name, actor in names)
+    return known, by_name
+
+
 def quote_suggestions(body: str, *, recorded: list[str] = (), names=None) -> list[QuoteSuggestion]:
-    """Quoted passages of `body` with a known actor named nearby, not yet recorded.
+    """Quoted passages of `body` not yet recorded, each with its speaker and the reason.
 
     `recorded` holds the texts of the statements already taken from this article;
-    a passage that one of them contains, or that contains one of them, is left out.
+    a passage that one of them contains, or that contains one of them, is left out, and
+    a passage quoted twice (a headline and the text) is proposed once. A passage whose
+    speaker is not found is still proposed, saying why.
     """
     names = known_names() if names is None else names
-    matches = _name_matches(body, names)
+    known, by_name = _known(names)
     recorded_norm = [normalise(text).casefold() for text in recorded if text.strip()]
-    suggestions = []
-    for quoted in _QUOTED.finditer(body):
-        text = (quoted.group(1) or quoted.group(2) or "").strip()
+    chosen: dict[str, QuoteSuggestion] = {}
+    for found in attribution.attribute(body, known=known):
+        text = found.quote.text
         if len(text) < MIN_QUOTE_LENGTH:
             continue
-        norm = normalise(text).casefold()
+        norm = normalise(text).casefold().rstrip(".,")
         if any(norm in done or done in norm for done in recorded_norm):
             continue
-        best = None
-        for start, end, name, actor in matches:
-            if start >= quoted.start() and end <= quoted.end():
-                continue  # a name inside the quote is who it talks about, not who spoke
-            if end <= quoted.start():
-                distance = quoted.start() - end
-            elif start >= quoted.end():
-                distance = start - quoted.end()
-            else:
-                continue
-            if distance > NEARBY:
-                continue
-            # People speak more often than organisations are quoted; then the nearest.
-            score = (not actor.is_person, distance)
-            if best is None or score < best[0]:
-                best = (score, name, actor)
-        if best:
-            suggestions.append(
-                QuoteSuggestion(text=text, speaker=best[2], matched=best[1], start=quoted.start())
-            )
-    return suggestions
+        if norm in chosen and (chosen[norm].speaker_name or not found.speaker):
+            continue
+        chosen[norm] = QuoteSuggestion(
+            text=text,
+            speaker=by_name.get(found.speaker.casefold()) if found.speaker else None,
+            speaker_name=found.speaker,
+            reason=found.reason,
+            start=found.quote.start,
+        )
+    return sorted(chosen.values(), key=lambda suggestion: suggestion.start)
+
+
+_MILITARY = {"forces", "force", "army", "navy", "brigades", "brigade", "corps", "command"}
+_GOVERNMENT = {
+    "ministry",
+    "office",
+    "department",
+    "government",
+    "cabinet",
+    "house",
+    "administration",
+    "embassy",
+    "parliament",
+    "knesset",
+    "senate",
+    "congress",
+    "authority",
+    "police",
+}
+
+
+def _kind_of(name: attribution.Name) -> str:
+    if name.is_person:
+        return Actor.Kind.PERSON
+    words = {word.casefold() for word in name.name.split()}
+    if words & _MILITARY:
+        return Actor.Kind.MILITARY
+    if words & _GOVERNMENT:
+        return Actor.Kind.GOVERNMENT_BODY
+    return Actor.Kind.OTHER
+
+
+def name_proposals(body: str, *, names=None) -> list[NameProposal]:
+    """People and organisations named in `body` that are no actor's name or alias, to
+    create: the heuristic of `attribution.unknown_names`, places (the archive's and the
+    countries) left out. Names inside quoted passages are not proposed. One query for the
+    places, and two for the names unless given."""
+    names = known_names() if names is None else names
+    known, _ = _known(names)
+    places = [*Place.objects.values_list("name", flat=True), *COUNTRIES.values()]
+    return [
+        NameProposal(name=found.name, kind=_kind_of(found), count=found.count, role=found.role)
+        for found in attribution.unknown_names(body, known=known, places=places)
+    ]
 
 
 # A speaker's event counts as "around the article's date" when it was under way at some
