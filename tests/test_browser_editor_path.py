@@ -1,0 +1,177 @@
+"""The whole editor path, in a real Chromium: one short article with two quotes, one
+paraphrase and one event, counting the page loads, pop-up windows and clicks it takes.
+
+The counts are written in docs/decisions.md ("The editor's path through the admin").
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from actors.models import Actor, Alias
+from articles.models import Article, Event, Outlet, Statement, StatementEvent
+from articles.services import editor_create
+
+from .test_browser_admin import editors_group  # noqa: F401 (a fixture)
+
+TITLE = "Blinken meets Shoukry in Cairo as aid waits at Rafah"
+BODY = (
+    "Cairo, 21 October. US Secretary of State Antony Blinken met Egyptian Foreign Minister "
+    "Sameh Shoukry in Cairo on Saturday.\n\n"
+    "“We are working to get aid into Gaza as fast as possible,” Blinken told reporters "
+    "after the meeting. Shoukry said: “The crossing must open to aid without delay.”\n\n"
+    "He added that Egypt would not accept the displacement of Palestinians into Sinai."
+)
+FIRST_QUOTE = "We are working to get aid into Gaza as fast as possible,"
+SECOND_QUOTE = "The crossing must open to aid without delay."
+PARAPHRASE = "Egypt will not accept Palestinians being displaced into Sinai, Shoukry said."
+PARAPHRASED = "He added that Egypt would not accept the displacement of Palestinians into Sinai."
+EVENT = "Blinken–Shoukry meeting in Cairo"
+
+
+class Path:
+    """Counts what the editor does and what the browser loads on the way."""
+
+    def __init__(self, page):
+        self.page = page
+        self.loaded: list[str] = []
+        self.popups = 0
+        self.clicks = 0
+        page.on("framenavigated", self._navigated)
+        page.context.on("page", self._popup)
+
+    @property
+    def loads(self) -> int:
+        return len(self.loaded)
+
+    def _navigated(self, frame):
+        # A new document in the tab (a link followed, a form posted, a redirect's target).
+        if frame == self.page.main_frame:
+            self.loaded.append(frame.url)
+
+    def _popup(self, _page):
+        self.popups += 1
+
+    def click(self, selector):
+        self.clicks += 1
+        self.page.click(selector)
+
+    def select(self, selector, value):
+        self.clicks += 1
+        self.page.select_option(selector, value)
+
+    def check(self, selector):
+        self.clicks += 1
+        self.page.check(selector)
+
+    def pick(self, select_id, term, option):
+        """The admin's autocomplete: open it, type, choose (two clicks)."""
+        self.click(f"#{select_id} + .select2 .select2-selection")
+        self.page.keyboard.type(term)
+        self.click(f".select2-results__option:text-is('{option}')")
+
+    def go(self, url):
+        """The editor opens a page from a link elsewhere (a bookmark, the menu): one click."""
+        self.clicks += 1
+        self.page.goto(url)
+
+
+def log_in(page, base_url):
+    editor_create(username="maria", email="", password="a-long-pass-phrase-7")
+    page.goto(f"{base_url}/admin/login/?next=/admin/")
+    page.fill("#id_username", "maria")
+    page.fill("#id_password", "a-long-pass-phrase-7")
+    page.click("input[type=submit]")
+    page.get_by_role("heading", name="Site administration").wait_for()
+
+
+def reference_data():
+    """What the archive already holds: the outlet, the two speakers and their surnames."""
+    Outlet.objects.create(name="Gaza Wire", slug="gaza-wire", url="https://gazawire.example/")
+    blinken = Actor.objects.create(name="Antony Blinken", slug="antony-blinken")
+    shoukry = Actor.objects.create(name="Sameh Shoukry", slug="sameh-shoukry")
+    Alias.objects.create(actor=blinken, name="Blinken")
+    Alias.objects.create(actor=shoukry, name="Shoukry")
+    return blinken, shoukry
+
+
+def assert_entered(blinken, shoukry):
+    """What the data says once the path is walked, whatever the path."""
+    article = Article.objects.get(title=TITLE)
+    assert set(article.mentioned_actors.all()) == {blinken, shoukry}
+    quotes = {s.text: s.speaker for s in article.statements.filter(kind="quote")}
+    assert quotes == {FIRST_QUOTE: blinken, SECOND_QUOTE: shoukry}
+    paraphrase = article.statements.get(kind="paraphrase")
+    assert (paraphrase.text, paraphrase.speaker) == (PARAPHRASE, shoukry)
+    event = Event.objects.get(title=EVENT)
+    assert list(event.articles.all()) == [article]
+    assert set(event.participations.values_list("actor__name", flat=True)) == {
+        "Antony Blinken",
+        "Sameh Shoukry",
+    }
+    linked = StatementEvent.objects.filter(event=event)
+    assert set(linked.values_list("statement__text", flat=True)) == {
+        FIRST_QUOTE,
+        SECOND_QUOTE,
+        PARAPHRASE,
+    }
+    assert Statement.objects.count() == 3
+    return article, paraphrase, event
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_editor_path_before(live_server, page, editors_group):  # noqa: F811
+    blinken, shoukry = reference_data()
+    log_in(page, live_server.url)
+    admin = f"{live_server.url}/admin"
+    path = Path(page)
+
+    # The article, with the paraphrase in an inline row, saved to see the suggestions.
+    path.go(f"{admin}/articles/article/add/")
+    page.fill("#id_title", TITLE)
+    path.pick("id_outlet", "Gaza", "Gaza Wire")
+    page.fill("#id_published_on", "2023-10-21")
+    page.fill("#id_url", "https://gazawire.example/blinken-shoukry/")
+    page.fill("#id_body", BODY)
+    path.click("text=Add another Statement")
+    path.pick("id_statements-0-speaker", "Shoukry", "Sameh Shoukry")
+    page.fill("#id_statements-0-text", PARAPHRASE)
+    path.select("#id_statements-0-kind", "paraphrase")
+    path.click("input[name=_continue]")
+    expect(page.get_by_text("was added successfully")).to_be_visible()
+    change_url = page.url
+
+    # The two actors named in the text, one reload each.
+    for name in ["Antony Blinken", "Sameh Shoukry"]:
+        path.click(f"button[aria-label='Add {name} to the actors mentioned']")
+        expect(page.get_by_text(f"Added {name} to the actors mentioned")).to_be_visible()
+
+    # Each quote: the prefilled statement form, saved to the statement list, then back.
+    for name in ["Antony Blinken", "Sameh Shoukry"]:
+        path.click(f"text=Create a statement by {name}")
+        path.click("input[name=_save]")
+        expect(page.get_by_text("was added successfully")).to_be_visible()
+        path.go(change_url)
+
+    # The event, on its own form, then back to the article to link the statements.
+    path.go(f"{admin}/articles/event/add/")
+    page.fill("#id_title", EVENT)
+    path.select("#id_kind", "meeting")
+    page.fill("#id_start_date", "2023-10-21")
+    path.pick("id_articles", "Blinken", TITLE)
+    path.pick("id_participations-0-actor", "Blinken", "Antony Blinken")
+    path.click("text=Add another Event participant")
+    path.pick("id_participations-1-actor", "Shoukry", "Sameh Shoukry")
+    path.click("input[name=_save]")
+    expect(page.get_by_text("was added successfully")).to_be_visible()
+    path.go(change_url)
+    for checkbox in page.locator(".event-suggestions input[name=link]").all():
+        path.clicks += 1
+        checkbox.check()
+    path.click("text=Link the checked statements to their events")
+    expect(page.get_by_text("Linked:")).to_be_visible()
+
+    assert_entered(blinken, shoukry)
+    print(f"\nBEFORE: {path.loads} page loads, {path.popups} pop-ups, {path.clicks} clicks")
+    print("\n".join(path.loaded))
+    assert (path.loads, path.popups) == (14, 0)
