@@ -199,3 +199,43 @@ def test_editor_path_takes_four_page_loads(live_server, page, editors_group):  #
     page.click("input[name=_continue]")
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     assert set(Article.objects.get(pk=article.pk).mentioned_actors.all()) == {blinken, shoukry}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_speaker_offers_to_merge_it_into_another_actor(
+    live_server, page, django_user_model
+):
+    blinken, _shoukry = reference_data()
+    duplicate = Actor.objects.create(name="A. Blinken", slug="a-blinken")
+    article = Article.objects.create(
+        title=TITLE,
+        slug="blinken-meets-shoukry",
+        outlet=Outlet.objects.get(),
+        url="https://gazawire.example/blinken-shoukry/",
+        published_on="2023-10-21",
+        body=BODY,
+    )
+    quote = Statement.objects.create(article=article, speaker=duplicate, text=FIRST_QUOTE)
+    django_user_model.objects.create_superuser("admin", "", "a-long-pass-phrase-7")
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "a-long-pass-phrase-7")
+    page.click("input[type=submit]")
+    page.get_by_role("heading", name="Site administration").wait_for()
+
+    page.goto(f"{live_server.url}/admin/actors/actor/{duplicate.pk}/change/")
+    page.click("a.deletelink")
+    expect(page.locator("#content")).to_contain_text("cannot be deleted")
+    expect(page.locator("#deleted-objects")).to_contain_text(FIRST_QUOTE[:40])
+    pick = Path(page).pick
+    pick("id_into", "Antony", "Antony Blinken")
+    page.click("text=Show what would move")
+    expect(
+        page.get_by_role("heading", name="What moves from A. Blinken to Antony Blinken")
+    ).to_be_visible()
+    page.click("text=Yes, merge A. Blinken into Antony Blinken")
+    expect(page.get_by_text("Merged “A. Blinken” into “Antony Blinken”")).to_be_visible()
+    quote.refresh_from_db()
+    assert quote.speaker == blinken
+    assert not Actor.objects.filter(pk=duplicate.pk).exists()

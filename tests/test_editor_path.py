@@ -379,3 +379,24 @@ def test_deleting_an_actor_nothing_points_to_still_deletes_it(staff_client):
     assert "Yes, I’m sure" in page.content.decode()
     staff_client.post(reverse("admin:actors_actor_delete", args=[actor.pk]), {"post": "yes"})
     assert not Actor.objects.filter(pk=actor.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_paraphrases_passage_travels_in_the_archive_file():
+    from .test_interchange import empty_database, export_text, import_text
+
+    article = ArticleFactory(body=BODY)
+    StatementFactory(
+        article=article,
+        kind=Statement.Kind.PARAPHRASE,
+        text="Egypt rejects displacement into Sinai.",
+        anchor=SENTENCE,
+    )
+    text = export_text()
+    assert json.loads(text)["statements"][0]["anchor"] == SENTENCE
+    empty_database()
+    import_text(text)
+    statement = Statement.objects.get()
+    assert statement.anchor == SENTENCE
+    assert BODY[statement.passage_start : statement.passage_end] == SENTENCE
+    assert export_text() == text
