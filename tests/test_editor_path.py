@@ -400,3 +400,28 @@ def test_a_paraphrases_passage_travels_in_the_archive_file():
     assert statement.anchor == SENTENCE
     assert BODY[statement.passage_start : statement.passage_end] == SENTENCE
     assert export_text() == text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["²", "9" * 30, "-1", "1.0", ""])
+def test_hostile_ids_in_the_suggestions_and_prefills_change_nothing(editor_client, bad):
+    article = ArticleFactory(body=BODY, status="draft")
+    actor = ActorFactory()
+    mention = reverse("admin:articles_article_add_mention", args=[article.pk])
+    answer = json.loads(editor_client.post(mention, {"actor": bad}, **FETCH).content)
+    assert answer["message"] == "No such actor: nothing was added."
+    record = reverse("admin:articles_article_record_quote", args=[article.pk])
+    answer = json.loads(
+        editor_client.post(record, {"speaker": bad, "text": "Cairo, 21 October."}, **FETCH).content
+    )
+    assert answer["message"] == "No such speaker or no text: nothing was recorded."
+    link = reverse("admin:articles_article_link_events", args=[article.pk])
+    answer = json.loads(editor_client.post(link, {"link": f"{bad}:{bad}"}, **FETCH).content)
+    assert answer["level"] == "warning"
+    page = editor_client.get(
+        reverse("admin:articles_event_add"), {"participants": f"{bad},{actor.pk},{bad}"}
+    )
+    participants = page.context["inline_admin_formsets"][0].formset
+    assert [f["actor"].value() for f in participants.forms] == [actor.pk]
+    assert not Statement.objects.exists()
+    assert not article.mentioned_actors.exists()

@@ -189,6 +189,12 @@ class ReturnToMixin:
         return response if "_popup" in request.POST else self._back(request, response)
 
 
+def _id(value: str) -> int | None:
+    """A primary key from a form or URL parameter, or None: digits only, within a bigint
+    (a longer number would be a database error, not a "no such record")."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def _wants_json(request) -> bool:
     """A click on the article page's suggestions, sent by admin_suggestions.js."""
     return request.headers.get("X-Requested-With") == "fetch"
@@ -395,16 +401,15 @@ class ArticleAdmin(
         tag = messages.DEFAULT_TAGS[level]
         return JsonResponse({"level": tag, "message": message, "html": html, **data})
 
-    def _page_version(self, request, article) -> int | None:
-        """The article's version when the editor's page showed the one before this click.
+    @staticmethod
+    def _page_is_current(request, article) -> bool:
+        """The editor's page showed the article's current version before this click.
 
-        A click that bumps the version (a mention) hands the new one to the page, so its
-        next save is not taken for someone else's; a page already out of date is not
+        A click that bumps the version (a mention) hands the new one to such a page, so
+        its next save is not taken for someone else's; a page already out of date is not
         told, and its save gets the conflict message as before.
         """
-        return (
-            article.version if request.POST.get("opened_version") == str(article.version) else None
-        )
+        return request.POST.get("opened_version") == str(article.version)
 
     def add_mention_view(self, request, object_id):
         """One click on a suggestion: link the actor to the article as mentioned."""
@@ -416,13 +421,13 @@ class ArticleAdmin(
             return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        actor_id = request.POST.get("actor", "")
-        actor = Actor.objects.filter(pk=int(actor_id)).first() if actor_id.isdigit() else None
+        actor_id = _id(request.POST.get("actor", ""))
+        actor = Actor.objects.filter(pk=actor_id).first() if actor_id is not None else None
         if actor is None:
             return self._answer(
                 request, article, messages.ERROR, "No such actor: nothing was added."
             )
-        page_version = self._page_version(request, article)
+        page_is_current = self._page_is_current(request, article)
         if not article_mention_add(article=article, actor=actor):
             return self._answer(
                 request,
@@ -436,7 +441,7 @@ class ArticleAdmin(
             messages.SUCCESS,
             f"Added {actor.name} to the actors mentioned.",
             mentioned={"id": actor.pk, "name": actor.name},
-            version=article.version if page_version is not None else None,
+            version=article.version if page_is_current else None,
         )
 
     def record_quote_view(self, request, object_id):
@@ -452,8 +457,8 @@ class ArticleAdmin(
             and request.user.has_perm("articles.add_statement")
         ):
             raise PermissionDenied
-        speaker_id = request.POST.get("speaker", "")
-        speaker = Actor.objects.filter(pk=int(speaker_id)).first() if speaker_id.isdigit() else None
+        speaker_id = _id(request.POST.get("speaker", ""))
+        speaker = Actor.objects.filter(pk=speaker_id).first() if speaker_id is not None else None
         text = request.POST.get("text", "")
         if speaker is None or not text.strip():
             return self._answer(
@@ -503,9 +508,9 @@ class ArticleAdmin(
             raise PermissionDenied
         pairs = []
         for value in request.POST.getlist("link"):
-            statement_id, _, event_id = value.partition(":")
-            if statement_id.isdigit() and event_id.isdigit():
-                pairs.append((int(statement_id), int(event_id)))
+            statement_id, _, event_id = (_id(part) for part in value.partition(":"))
+            if statement_id is not None and event_id is not None:
+                pairs.append((statement_id, event_id))
         if not pairs:
             return self._answer(
                 request, article, messages.WARNING, "No suggestion was checked: nothing was linked."
@@ -630,8 +635,10 @@ def _prefilled_participants(request) -> list[int]:
     """The actors `?participants=3,5` names for a new event (from its article's page)."""
     if request.method != "GET":
         return []
-    ids = [part for part in request.GET.get("participants", "").split(",") if part.isdigit()]
-    return list(Actor.objects.filter(pk__in=ids[:50]).values_list("pk", flat=True))
+    ids = [_id(part) for part in request.GET.get("participants", "").split(",")[:50]]
+    ids = list(dict.fromkeys(pk for pk in ids if pk is not None))  # in order, once each
+    found = set(Actor.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in found]
 
 
 class ParticipantInline(admin.TabularInline):
