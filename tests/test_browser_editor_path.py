@@ -199,6 +199,7 @@ def test_editor_path_takes_four_page_loads(live_server, page, editors_group):  #
     page.click("input[name=_continue]")
     expect(page.get_by_text("was changed successfully")).to_be_visible()
     assert set(Article.objects.get(pk=article.pk).mentioned_actors.all()) == {blinken, shoukry}
+    assert_entered(blinken, shoukry)  # the quotes recorded in place and the links kept
 
 
 @pytest.mark.browser
