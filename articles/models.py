@@ -461,13 +461,15 @@ class StatementQuerySet(models.QuerySet):
         One normalisation of the body for all of them (Statement.passage_start/end);
         returns how many rows changed.
         """
-        statements = list(self.order_by().only("pk", "text", "passage_start", "passage_end"))
+        statements = list(
+            self.order_by().only("pk", "text", "kind", "anchor", "passage_start", "passage_end")
+        )
         if not statements:
             return 0
         body = article.located_body()
         rows = []
         for statement in statements:
-            start, end = body.find(statement.text) or (None, None)
+            start, end = body.find(statement.located_text) or (None, None)
             if (start, end) != (statement.passage_start, statement.passage_end):
                 statement.passage_start, statement.passage_end = start, end
                 rows.append(statement)
@@ -587,6 +589,14 @@ class Statement(models.Model):
     )
     text = models.TextField(help_text="For a quote, exactly as it appears in the article body.")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.QUOTE)
+    # A paraphrase is worded by the reporter, so its text is rarely in the body: the
+    # passage it paraphrases anchors it there instead, highlighted like a quote.
+    anchor = models.TextField(
+        "paraphrased passage",
+        blank=True,
+        help_text="For a paraphrase: the sentence of the article it paraphrases, copied "
+        "from the body. The article page highlights it like a quote.",
+    )
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.OTHER)
     said_on = models.DateField(blank=True, help_text="Defaults to the article's date.")
     translation = models.TextField(
@@ -770,6 +780,19 @@ class Statement(models.Model):
                     "or differ from a source the reader can open."
                 }
             )
+        if self.anchor and self.kind != self.Kind.PARAPHRASE:
+            raise ValidationError(
+                {"anchor": "Only a paraphrase has a paraphrased passage: a quote is its own."}
+            )
+        if self.anchor and self.article_id and self.locate_passage() is None:
+            closest = quotes.closest_passage(self.article.body, self.anchor)
+            message = "This passage is not in the source article's body."
+            if closest:
+                message += f" The closest passage there reads: “{closest}”"
+            if (flags := getattr(self, "import_flags", None)) is not None:
+                flags.append(f"field 'anchor': {message}")  # kept unlocated, as a quote is
+            else:
+                raise ValidationError({"anchor": message})
         if self.kind == self.Kind.QUOTE and self.article_id and self.text:
             if self.locate_passage() is None:
                 closest = quotes.closest_passage(self.article.body, self.text)
@@ -796,9 +819,16 @@ class Statement(models.Model):
             return None
         return self.passage_start, self.passage_end
 
+    @property
+    def located_text(self) -> str:
+        """What is searched for in the body: a paraphrase's anchor when it has one."""
+        if self.kind == self.Kind.PARAPHRASE and self.anchor:
+            return self.anchor
+        return self.text
+
     def locate_passage(self) -> tuple[int, int] | None:
         """Search the article body for the text now (passage() reads what save() stored)."""
-        return self.article.located_body().find(self.text)
+        return self.article.located_body().find(self.located_text)
 
     def speaker_role(self) -> Role | None:
         """The speaker's role on the day the statement was made."""

@@ -138,3 +138,32 @@ def closest_passage(body: str, quote: str) -> str:
     while end < len(norm_body) and norm_body[end - 1] != " " and norm_body[end] != " ":
         end += 1
     return norm_body[start:end].strip()
+
+
+# The pairs of quotation marks an editor may type around a passage: English, German
+# („…“ and „…”), French and Swiss («…», »…«) and the single ones.
+_QUOTE_PAIRS = {
+    '"': '"',
+    "“": "”",
+    "„": "“”",
+    "«": "»",
+    "»": "«",
+    "‘": "’",
+    "‚": "‘’",
+    "'": "'",
+}
+
+
+def strip_quote_marks(text: str) -> str:
+    """`text` without the pair of quotation marks around it, if it has one.
+
+    Only a pair that encloses the whole text goes: in “A” and “B” the marks belong to
+    the words inside, so the text is kept as it is.
+    """
+    text = text.strip()
+    if len(text) < 2 or text[0] not in _QUOTE_PAIRS or text[-1] not in _QUOTE_PAIRS[text[0]]:
+        return text
+    inner = text[1:-1]
+    if text[0] in inner or text[-1] in inner:
+        return text
+    return inner.strip()

@@ -291,6 +291,24 @@ def actor_create_mentioned(*, article: Article, name: str, kind: str) -> Actor:
 
 
 @transaction.atomic
+def article_quote_record(*, article: Article, speaker: Actor, text: str) -> Statement:
+    """Record a quoted passage of `article` as a draft quote by `speaker`.
+
+    Said on the article's date, in the article's language. Raises ValidationError,
+    nothing saved, when the text is not in the article's body.
+    """
+    return _save(
+        Statement(
+            article=article,
+            speaker=speaker,
+            text=quotes.strip_quote_marks(text),
+            kind=Statement.Kind.QUOTE,
+            language=article.language,
+        )
+    )
+
+
+@transaction.atomic
 def statement_event_link(
     *, statement: Statement, event: Event, stance: str = StatementEvent.Stance.DESCRIBES
 ) -> bool:

@@ -1,8 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from actors.models import Actor, Alias, Role
 
@@ -27,6 +31,22 @@ class RoleInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["organisation"]
     fields = ["title", "organisation", "start_date", "end_date"]
+
+
+class MergeIntoForm(forms.Form):
+    """On the page that refuses to delete an actor others point to: the one to merge into."""
+
+    def __init__(self, *args, admin_site, drop: Actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"] = forms.ModelChoiceField(
+            queryset=Actor.objects.exclude(pk=drop.pk),
+            label="Merge into",
+            help_text="The actor to keep. Everything that points to this one moves there, "
+            "and this one's name becomes an alias of it. You see what moves before "
+            "anything does.",
+            # The admin's actor search; the `parent` field names the actor autocomplete.
+            widget=AutocompleteSelect(Actor._meta.get_field("parent"), admin_site),
+        )
 
 
 @admin.register(Actor)
@@ -75,6 +95,56 @@ class ActorAdmin(ArchiveHistoryAdmin):
         if corrected and note:
             correction_record(record=obj, note=note, changed_fields=corrected, editor=request.user)
 
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/merge-into/",
+                self.admin_site.admin_view(self.merge_into_view),
+                name=f"{opts.app_label}_{opts.model_name}_merge_into",
+            ),
+            *super().get_urls(),
+        ]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Django refuses to delete an actor that statements or events point to; the page
+        says why and offers to merge it into another actor instead (a duplicate's fate)."""
+        extra_context = extra_context or {}
+        actor = self.get_object(request, object_id) if str(object_id).isdigit() else None
+        if actor is not None and self.has_change_permission(request, actor):
+            extra_context["merge_form"] = MergeIntoForm(admin_site=self.admin_site, drop=actor)
+            extra_context["merge_into_url"] = reverse(
+                "admin:actors_actor_merge_into", args=[actor.pk]
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+    def merge_into_view(self, request, object_id):
+        """The merge confirmation for this actor and the one chosen to keep."""
+        drop = self.get_object(request, object_id) if str(object_id).isdigit() else None
+        if drop is None:
+            messages.error(request, "That actor does not exist.")
+            return HttpResponseRedirect(reverse("admin:actors_actor_changelist"))
+        if not self.has_change_permission(request, drop):
+            raise PermissionDenied
+        form = MergeIntoForm(request.GET, admin_site=self.admin_site, drop=drop)
+        if not form.is_valid():
+            messages.error(request, "Choose the actor to merge into: nothing was merged.")
+            return HttpResponseRedirect(reverse("admin:actors_actor_delete", args=[drop.pk]))
+        keep = form.cleaned_data["into"]
+        return self._merge_confirmation(request, sorted([keep, drop], key=lambda a: a.pk), keep)
+
+    def _merge_confirmation(self, request, actors, keep):
+        drop = actors[1] if keep is actors[0] else actors[0]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge duplicate actors",
+            "opts": self.model._meta,
+            "actors": actors,
+            "plan": actor_merge_plan(keep=keep, drop=drop),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/actors/actor/merge_confirmation.html", context)
+
     @admin.action(description="Merge two duplicate actors…", permissions=["change"])
     def merge_actors(self, request, queryset):
         """Merge the duplicate into the actor kept, after a page listing what will move."""
@@ -101,15 +171,7 @@ class ActorAdmin(ArchiveHistoryAdmin):
                 messages.SUCCESS,
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Merge duplicate actors",
-            "opts": self.model._meta,
-            "actors": actors,
-            "plan": actor_merge_plan(keep=keep, drop=drop),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/actors/actor/merge_confirmation.html", context)
+        return self._merge_confirmation(request, actors, keep)
 
 
 @admin.register(Alias)

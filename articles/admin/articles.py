@@ -1,13 +1,16 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import F, Prefetch
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.forms import Textarea
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from actors.models import Actor
 
@@ -24,6 +27,7 @@ from ..models import (
 )
 from ..services import (
     article_mention_add,
+    article_quote_record,
     correction_record,
     records_publish,
     records_unpublish,
@@ -39,6 +43,7 @@ from .forms import (
     StatementInlineForm,
 )
 from .names import urls as create_actor_urls
+from .prefill import event_from_article
 from .suggestions import (
     actor_suggestions,
     event_link_suggestions,
@@ -154,6 +159,49 @@ class OptimisticLockingMixin:
             return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+def _return_url(request) -> str | None:
+    """The page a prefilled add form was opened from (`?next=`), if it is one of ours."""
+    url = request.GET.get("next", "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+class ReturnToMixin:
+    """A form opened from the article's page (`?next=<its URL>`) goes back there on "Save".
+
+    "Save and continue editing" and "Save and add another" keep Django's behaviour, and
+    so does a `next` that is not a path of this site (Django's own check).
+    """
+
+    def _back(self, request, response):
+        url = _return_url(request)
+        if url and not ({"_continue", "_addanother", "_saveasnew"} & set(request.POST)):
+            return HttpResponseRedirect(url)
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return response if "_popup" in request.POST else self._back(request, response)
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        return response if "_popup" in request.POST else self._back(request, response)
+
+
+def _id(value: str) -> int | None:
+    """A primary key from a form or URL parameter, or None: digits only, within a bigint
+    (a longer number would be a database error, not a "no such record")."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def _wants_json(request) -> bool:
+    """A click on the article page's suggestions, sent by admin_suggestions.js."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
 @admin.register(Outlet)
 class OutletAdmin(ArchiveModelAdmin):
     list_display = ["name", "url", "country"]
@@ -179,17 +227,36 @@ class StatementInline(admin.StackedInline):
     template = "admin/articles/article/statement_inline.html"
     extra = 0
     autocomplete_fields = ["speaker", "on_behalf_of", "mentioned_actors", "primary_source_issuer"]
-    fields = [
-        ("speaker", "on_behalf_of"),
-        "text",
-        ("kind", "channel", "said_on", "language", "status"),
-        "translation",
-        ("verification", "source_url", "primary_source_issuer"),
-        "primary_text",
-        "mentioned_actors",
-        "correction_note",
-        "opened_version",
+    # Compact: who, what and which kind at once; the rest folded under "More about this
+    # statement", which opens by itself on an error inside it.
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("speaker", "kind", "status"),
+                    "text",
+                    "anchor",
+                    "correction_note",
+                    "opened_version",
+                ]
+            },
+        ),
+        (
+            "More about this statement",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("on_behalf_of", "channel", "said_on", "language"),
+                    "translation",
+                    ("verification", "source_url", "primary_source_issuer"),
+                    "primary_text",
+                    "mentioned_actors",
+                ],
+            },
+        ),
     ]
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 80})}}
     show_change_link = True
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -259,6 +326,11 @@ class ArticleAdmin(
                 name=f"{opts.app_label}_{opts.model_name}_link_events",
             ),
             *create_actor_urls(self),
+            path(
+                "<path:object_id>/record-quote/",
+                self.admin_site.admin_view(self.record_quote_view),
+                name=f"{opts.app_label}_{opts.model_name}_record_quote",
+            ),
             *super().get_urls(),
         ]
 
@@ -292,6 +364,7 @@ class ArticleAdmin(
         names = known_names()
         linked = set(article.mentioned_actors.values_list("pk", flat=True))
         recorded = list(article.statements.values_list("text", flat=True))
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
         add_statement = reverse("admin:articles_statement_add")
         quotes = []
         for suggestion in quote_suggestions(article.body, recorded=recorded, names=names):
@@ -300,17 +373,47 @@ class ArticleAdmin(
                 **({"speaker": suggestion.speaker.pk} if suggestion.speaker else {}),
                 "text": suggestion.text,
                 "kind": Statement.Kind.QUOTE,
+                "next": change_url,
             }
             quotes.append((suggestion, f"{add_statement}?{urlencode(query)}"))
+        add_event = reverse("admin:articles_event_add")
+        add_event_query = urlencode({**event_from_article(article), "next": change_url})
         return {
             "actor_suggestions": actor_suggestions(article.body, exclude_ids=linked, names=names),
             "quote_suggestions": quotes,
             "name_proposals": name_proposals(article.body, names=names),
             "add_mention_url": reverse("admin:articles_article_add_mention", args=[article.pk]),
+            "record_quote_url": reverse("admin:articles_article_record_quote", args=[article.pk]),
+            "add_event_url": f"{add_event}?{add_event_query}",
             "event_link_suggestions": event_link_suggestions(article),
             "link_events_url": reverse("admin:articles_article_link_events", args=[article.pk]),
             "stance_choices": StatementEvent.Stance.choices,
         }
+
+    def _answer(self, request, article, level, message, **data):
+        """The outcome of a click on a suggestion: as JSON with the suggestions drawn
+        again for the page's script, or as a message on the reloaded page without it."""
+        if not _wants_json(request):
+            messages.add_message(request, level, message)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        context = {
+            **self._suggestions(article),
+            "has_change_permission": self.has_change_permission(request, article),
+            "original": article,
+        }
+        html = render_to_string("admin/articles/article/suggestions.html", context, request=request)
+        tag = messages.DEFAULT_TAGS[level]
+        return JsonResponse({"level": tag, "message": message, "html": html, **data})
+
+    @staticmethod
+    def _page_is_current(request, article) -> bool:
+        """The editor's page showed the article's current version before this click.
+
+        A click that bumps the version (a mention) hands the new one to such a page, so
+        its next save is not taken for someone else's; a page already out of date is not
+        told, and its save gets the conflict message as before.
+        """
+        return request.POST.get("opened_version") == str(article.version)
 
     def add_mention_view(self, request, object_id):
         """One click on a suggestion: link the actor to the article as mentioned."""
@@ -322,17 +425,73 @@ class ArticleAdmin(
             return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        change_url = reverse("admin:articles_article_change", args=[article.pk])
-        actor_id = request.POST.get("actor", "")
-        actor = Actor.objects.filter(pk=int(actor_id)).first() if actor_id.isdigit() else None
+        actor_id = _id(request.POST.get("actor", ""))
+        actor = Actor.objects.filter(pk=actor_id).first() if actor_id is not None else None
         if actor is None:
-            messages.error(request, "No such actor: nothing was added.")
-            return HttpResponseRedirect(change_url)
-        if article_mention_add(article=article, actor=actor):
-            messages.success(request, f"Added {actor.name} to the actors mentioned.")
-        else:
-            messages.info(request, f"{actor.name} was already among the actors mentioned.")
-        return HttpResponseRedirect(change_url)
+            return self._answer(
+                request, article, messages.ERROR, "No such actor: nothing was added."
+            )
+        page_is_current = self._page_is_current(request, article)
+        if not article_mention_add(article=article, actor=actor):
+            return self._answer(
+                request,
+                article,
+                messages.INFO,
+                f"{actor.name} was already among the actors mentioned.",
+            )
+        return self._answer(
+            request,
+            article,
+            messages.SUCCESS,
+            f"Added {actor.name} to the actors mentioned.",
+            mentioned={"id": actor.pk, "name": actor.name},
+            version=article.version if page_is_current else None,
+        )
+
+    def record_quote_view(self, request, object_id):
+        """One click on a quoted passage: a draft quote by the suggested speaker."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, object_id)
+        if article is None:
+            messages.error(request, "That article does not exist.")
+            return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+        if not (
+            self.has_change_permission(request, article)
+            and request.user.has_perm("articles.add_statement")
+        ):
+            raise PermissionDenied
+        speaker_id = _id(request.POST.get("speaker", ""))
+        speaker = Actor.objects.filter(pk=speaker_id).first() if speaker_id is not None else None
+        text = request.POST.get("text", "")
+        if speaker is None or not text.strip():
+            return self._answer(
+                request,
+                article,
+                messages.ERROR,
+                "No such speaker or no text: nothing was recorded.",
+            )
+        try:
+            statement = article_quote_record(article=article, speaker=speaker, text=text)
+        except ValidationError as error:
+            return self._answer(
+                request,
+                article,
+                messages.ERROR,
+                "Not recorded: " + " ".join(error.messages),
+            )
+        return self._answer(
+            request,
+            article,
+            messages.SUCCESS,
+            f"Recorded the quote of {speaker.name} as statement #{statement.pk}, a draft, "
+            f"said on {statement.said_on:%-d %B %Y} (the article's date). "
+            "It is listed under Statements when the page is next loaded.",
+            statement={
+                "id": statement.pk,
+                "url": reverse("admin:articles_statement_change", args=[statement.pk]),
+            },
+        )
 
     def link_events_view(self, request, object_id):
         """Accept the checked event suggestions: link each statement with the chosen stance.
@@ -351,21 +510,23 @@ class ArticleAdmin(
             and request.user.has_perm("articles.add_statementevent")
         ):
             raise PermissionDenied
-        change_url = reverse("admin:articles_article_change", args=[article.pk])
         pairs = []
         for value in request.POST.getlist("link"):
-            statement_id, _, event_id = value.partition(":")
-            if statement_id.isdigit() and event_id.isdigit():
-                pairs.append((int(statement_id), int(event_id)))
+            statement_id, _, event_id = (_id(part) for part in value.partition(":"))
+            if statement_id is not None and event_id is not None:
+                pairs.append((statement_id, event_id))
         if not pairs:
-            messages.warning(request, "No suggestion was checked: nothing was linked.")
-            return HttpResponseRedirect(change_url)
+            return self._answer(
+                request, article, messages.WARNING, "No suggestion was checked: nothing was linked."
+            )
         statements = article.statements.select_related("speaker").in_bulk(
             [statement_id for statement_id, _ in pairs]
         )
         events = Event.objects.in_bulk([event_id for _, event_id in pairs])
         stances = set(StatementEvent.Stance.values)
         linked, refused = [], []
+        # Each linked statement's version before and after, for the page's inline rows.
+        versions = {pk: [statement.version] * 2 for pk, statement in statements.items()}
         for statement_id, event_id in pairs:
             statement, event = statements.get(statement_id), events.get(event_id)
             stance = request.POST.get(f"stance-{statement_id}-{event_id}", "")
@@ -375,17 +536,33 @@ class ArticleAdmin(
             if statement_event_link(statement=statement, event=event, stance=stance):
                 label = StatementEvent.Stance(stance).label.lower()
                 linked.append(f"{statement.speaker.name} {label} “{event.title}”")
-        if linked:
-            messages.success(request, "Linked: " + "; ".join(linked) + ".")
+                versions[statement.pk][1] = statement.version
+        done = ("Linked: " + "; ".join(linked) + ". ") if linked else ""
+        moved = [
+            {"id": pk, "from": before, "version": after}
+            for pk, (before, after) in versions.items()
+            if after != before
+        ]
         if refused:
-            messages.error(
+            return self._answer(
                 request,
-                "Some suggestions were not linked: the statement is not this article's, "
+                article,
+                messages.ERROR,
+                done + "Some suggestions were not linked: the statement is not this article's, "
                 "the event no longer exists, or the stance is unknown. Check the list again.",
+                statements=moved,
             )
-        if not linked and not refused:
-            messages.info(request, "Those statements were already linked to those events.")
-        return HttpResponseRedirect(change_url)
+        if linked:
+            return self._answer(
+                request,
+                article,
+                messages.SUCCESS,
+                "Linked: " + "; ".join(linked) + ".",
+                statements=moved,
+            )
+        return self._answer(
+            request, article, messages.INFO, "Those statements were already linked to those events."
+        )
 
 
 class StatementEventInline(admin.TabularInline):
@@ -398,7 +575,11 @@ class StatementEventInline(admin.TabularInline):
 
 @admin.register(Statement)
 class StatementAdmin(
-    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, ArchiveHistoryAdmin
+    ReturnToMixin,
+    OptimisticLockingMixin,
+    PublicationActionsMixin,
+    CorrectionsMixin,
+    ArchiveHistoryAdmin,
 ):
     form = StatementAdminForm
     inlines = [StatementEventInline]
@@ -430,6 +611,7 @@ class StatementAdmin(
         ("article", "opened_version"),
         ("speaker", "on_behalf_of"),
         "text",
+        "anchor",
         "correction_note",
         ("kind", "channel", "said_on", "language", "status"),
         "translation",
@@ -439,9 +621,28 @@ class StatementAdmin(
         ("created_at", "updated_at"),
     ]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if getattr(form, "said_on_defaulted", False):
+            self.message_user(
+                request,
+                f"“Said on” was left empty: it is the article's date, {obj.said_on:%-d %B %Y}.",
+                messages.INFO,
+            )
+
     @admin.display(description="Text", ordering="text")
     def short_text(self, obj):
         return obj.text if len(obj.text) <= 90 else obj.text[:87] + "…"
+
+
+def _prefilled_participants(request) -> list[int]:
+    """The actors `?participants=3,5` names for a new event (from its article's page)."""
+    if request.method != "GET":
+        return []
+    ids = [_id(part) for part in request.GET.get("participants", "").split(",")[:50]]
+    ids = list(dict.fromkeys(pk for pk in ids if pk is not None))  # in order, once each
+    found = set(Actor.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in found]
 
 
 class ParticipantInline(admin.TabularInline):
@@ -449,10 +650,19 @@ class ParticipantInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["actor"]
 
+    def get_extra(self, request, obj=None, **kwargs):
+        if obj is None:
+            return max(1, len(_prefilled_participants(request)))
+        return self.extra
+
 
 @admin.register(Event)
 class EventAdmin(
-    OptimisticLockingMixin, PublicationActionsMixin, CorrectionsMixin, ArchiveHistoryAdmin
+    ReturnToMixin,
+    OptimisticLockingMixin,
+    PublicationActionsMixin,
+    CorrectionsMixin,
+    ArchiveHistoryAdmin,
 ):
     form = EventAdminForm
     list_display = [
@@ -488,6 +698,14 @@ class EventAdmin(
         "status",
         ("created_at", "updated_at"),
     ]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ParticipantInline) and obj is not None and obj.pk is None:
+            # Only on the GET: posted rows are new data, so Django saves them.
+            if participants := _prefilled_participants(request):
+                kwargs["initial"] = [{"actor": pk} for pk in participants]
+        return kwargs
 
 
 @admin.register(EventParticipant)

@@ -171,8 +171,38 @@ class ArticleAdminForm(VersionedForm, CorrectionNoteForm):
 
 
 class StatementAdminForm(VersionedForm, CorrectionNoteForm):
+    """A statement: quotation marks typed around its text or passage are dropped, and
+    "Said on" says when it is the article's date, the default when left empty."""
+
     correction_fields = ("text",)
     public_lookup = {"status": PUBLISHED, "article__status": PUBLISHED}
+    # The statement's own page says where its date came from; the article's inline rows
+    # do not (it would read each row's article again).
+    explain_said_on = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        said_on = self.fields.get("said_on")
+        statement = self.instance
+        if self.explain_said_on and said_on is not None and statement.article_id:
+            published_on = statement.article.published_on
+            if statement.said_on == published_on:
+                said_on.help_text = (
+                    f"The article's date, {published_on:%-d %B %Y}: the default when "
+                    "left empty. Change it when the statement was made on another day."
+                )
+
+    def clean_text(self):
+        return quotes.strip_quote_marks(self.cleaned_data.get("text", ""))
+
+    def clean_anchor(self):
+        return quotes.strip_quote_marks(self.cleaned_data.get("anchor", ""))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Read by the admin to tell the editor which date the statement was given.
+        self.said_on_defaulted = "said_on" in self.fields and not cleaned_data.get("said_on")
+        return cleaned_data
 
 
 class EventSearch(AutocompleteSelect):
@@ -311,6 +341,7 @@ class StatementInlineForm(StatementAdminForm):
     """
 
     check_unchanged = False
+    explain_said_on = False
     # Set by StatementInline.get_formset from the editor's permissions.
     may_edit_events = True
 

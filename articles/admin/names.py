@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
 
 from actors.models import Actor
 
@@ -37,7 +36,6 @@ def create_actor_view(model_admin, request, object_id):
         and request.user.has_perm("actors.add_actor")
     ):
         raise PermissionDenied
-    change_url = reverse("admin:articles_article_change", args=[article.pk])
     name = " ".join(request.POST.get("name", "").split())
     kind = request.POST.get("kind", "")
     problem = ""
@@ -48,26 +46,24 @@ def create_actor_view(model_admin, request, object_id):
     elif kind not in Actor.Kind.values:
         problem = "Choose the kind of actor from the list"
     if problem:
-        messages.error(request, f"{problem}: nothing was created.")
-        return HttpResponseRedirect(change_url)
+        message = f"{problem}: nothing was created."
+        return model_admin._answer(request, article, messages.ERROR, message)
+    page_is_current = model_admin._page_is_current(request, article)
     try:
         actor = actor_create_mentioned(article=article, name=name, kind=kind)
     except ValidationError as error:
         text = " ".join(" ".join(errors) for errors in error.message_dict.values())
-        messages.error(request, f"{text} Nothing was created.")
-        return HttpResponseRedirect(change_url)
-    messages.success(
+        return model_admin._answer(request, article, messages.ERROR, f"{text} Nothing was created.")
+    article.refresh_from_db(fields=["version"])
+    return model_admin._answer(
         request,
-        format_html(
-            'Created {} ({}) and added it to the actors mentioned. <a href="{}">Edit {}</a> '
-            "to add a description, country or aliases.",
-            actor.name,
-            actor.get_kind_display().lower(),
-            reverse("admin:actors_actor_change", args=[actor.pk]),
-            actor.name,
-        ),
+        article,
+        messages.SUCCESS,
+        f"Created {actor.name} ({actor.get_kind_display().lower()}) and added it to the actors "
+        "mentioned. Edit the actor to add a description, country or aliases.",
+        mentioned={"id": actor.pk, "name": actor.name},
+        version=article.version if page_is_current else None,
     )
-    return HttpResponseRedirect(change_url)
 
 
 def urls(model_admin) -> list:

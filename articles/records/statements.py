@@ -449,6 +449,7 @@ ARCHIVE = ArchiveSection(
         Ref("on_behalf_of", "actors"),
         Value("text"),
         Value("kind"),
+        Value("anchor"),
         Value("channel"),
         Date("said_on"),
         Value("translation"),
