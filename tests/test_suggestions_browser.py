@@ -58,8 +58,12 @@ def test_editor_creates_the_speaker_of_a_quote_and_records_the_statement(live_se
     guterres.get_by_role(
         "button", name="Create António Guterres and add to the actors mentioned"
     ).click()
-    expect(page.locator(".messagelist")).to_contain_text(
+    # The panel answers without a reload (static/js/admin_suggestions.js).
+    expect(page.locator("[data-suggestions-status]")).to_contain_text(
         "Created António Guterres (person) and added it to the actors mentioned."
+    )
+    expect(page.locator("#id_mentioned_actors option:checked")).to_have_text(
+        ["António Guterres"]
     )
     actor = Actor.objects.get(name="António Guterres")
     assert list(article.mentioned_actors.all()) == [actor]
@@ -67,6 +71,8 @@ def test_editor_creates_the_speaker_of_a_quote_and_records_the_statement(live_se
 
     # The quote is now his: one click opens the statement form filled in.
     vacuum = quotes.get_by_role("listitem").filter(has_text="did not happen in a vacuum")
-    vacuum.get_by_role("link", name="Create a statement by António Guterres").click()
+    vacuum.get_by_role(
+        "link", name="Create a statement by António Guterres, editing it first"
+    ).click()
     expect(page.locator("#id_text")).to_have_value("did not happen in a vacuum")
     expect(page.locator("#id_speaker")).to_have_value(str(actor.pk))
