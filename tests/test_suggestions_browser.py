@@ -62,9 +62,7 @@ def test_editor_creates_the_speaker_of_a_quote_and_records_the_statement(live_se
     expect(page.locator("[data-suggestions-status]")).to_contain_text(
         "Created António Guterres (person) and added it to the actors mentioned."
     )
-    expect(page.locator("#id_mentioned_actors option:checked")).to_have_text(
-        ["António Guterres"]
-    )
+    expect(page.locator("#id_mentioned_actors option:checked")).to_have_text(["António Guterres"])
     actor = Actor.objects.get(name="António Guterres")
     assert list(article.mentioned_actors.all()) == [actor]
     expect(names.get_by_role("listitem").filter(has_text="António Guterres")).to_have_count(0)
