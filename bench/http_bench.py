@@ -22,7 +22,9 @@ Only 127.0.0.1 is ever requested. Datasette's side:
   channel, outlet (a join, which Datasette's facets cannot do) and year;
 - full text through the FTS5 table the site already maintains, `search_statement_fts`
   (rowid = statement id), declared as the table's `fts_table` in a metadata file
-  passed with `-m`, so `_search=` works as on any Datasette table;
+  passed with `-m`, so `_search=` works as on any Datasette table; the table holds the
+  normalised words (search/normalise.py), so Datasette gets our FTS5 expression for the
+  word in raw search mode (`_searchmode=raw`) and counts the same rows;
 - the deep page through Datasette's own keyset token (`_next=said_on,id` of the last
   row of the page before), computed from the file;
 - settings: sql_time_limit_ms and facet_time_limit_ms 10000 (so that no query or facet
@@ -207,7 +209,10 @@ def pairs(samples: dict, path: Path, db_name: str) -> list[dict]:
         {
             "name": f"full text: statements matching “{word}” ({word_share(samples)})",
             "ours_url": "/statements/?" + urlencode({"q": word}),
-            "theirs_url": theirs([("_search", word)]),
+            # The index holds normalised words: the same expression as ours, raw.
+            "theirs_url": theirs(
+                [("_search", samples["word"].get("fts5") or word), ("_searchmode", "raw")]
+            ),
             "rows": samples["word"]["matches"],
         },
         {

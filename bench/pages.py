@@ -63,7 +63,7 @@ from django.test import Client  # noqa: E402
 
 from actors.models import Actor  # noqa: E402
 from articles.models import Article, Event, EventParticipant, Outlet, Place, Statement  # noqa: E402
-from search.engine import filter_text  # noqa: E402
+from search.engine import filter_text, fts5_expression, parse_query  # noqa: E402
 
 HOST = "127.0.0.1"  # in ALLOWED_HOSTS by default; bench/run.py sets it explicitly
 DEEP_PAGE = 20_000  # "page 20,000 of statements"
@@ -106,6 +106,9 @@ def _third_word(published, total: int) -> dict:
     second = next((w for w in candidates if w != word and counts.get(w, 0) < matches), word)
     return {
         "word": word,
+        # What the FTS5 table holds is the normalised words (search/normalise.py): a
+        # Datasette query of the same rows gives this expression in raw search mode.
+        "fts5": fts5_expression(parse_query(word)),
         "matches": matches,
         "share": round(matches / total, 3) if total else 0,
         "second_word": second,
