@@ -17,29 +17,29 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='actor',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='alias',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='historicalactor',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AddField(
             model_name='role',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False),
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.CreateModel(
             name='HistoricalAlias',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
+                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(help_text='E.g. "Foreign Secretary".', max_length=200)),
                 ('start_date', models.DateField()),
                 ('end_date', models.DateField(blank=True, help_text='Empty while the role is held.', null=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
+                ('version', models.PositiveIntegerField(db_default=1, default=1, editable=False)),
                 ('created_at', models.DateTimeField(blank=True, editable=False)),
                 ('updated_at', models.DateTimeField(blank=True, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
