@@ -51,11 +51,12 @@ def recounted() -> dict[tuple[str, str, str, str], int]:
             ("kind", statement.kind),
             ("channel", statement.channel),
             ("verification", statement.verification),
+            ("language", statement.language),
             ("outlet", str(statement.article.outlet_id)),
             ("year", f"{statement.said_on.year:04d}"),
         ] + [("stance", stance) for stance in stances]
         scopes = [("", ""), ("kind", statement.kind), ("channel", statement.channel)]
-        scopes.append(("verification", statement.verification))
+        scopes += [("verification", statement.verification), ("language", statement.language)]
         for scope in scopes:
             for value in values:
                 totals[(*scope, *value)] += 1
@@ -102,7 +103,13 @@ def assert_right(client) -> None:
         Statement.objects.filter(is_public=True).values_list("speaker__slug", flat=True)
     )
     assert {slug: n for slug, n in listed.items() if n} == dict(speakers)
-    for params in ({}, {"kind": "quote"}, {"channel": "interview"}, {"kind": "paraphrase"}):
+    for params in (
+        {},
+        {"kind": "quote"},
+        {"channel": "interview"},
+        {"kind": "paraphrase"},
+        {"language": "EN"},
+    ):
         count, facets = shown(client, params)
         expected_count, expected_facets = grouped(params)
         assert count == expected_count, params
@@ -126,6 +133,7 @@ def archive():
             kind=Statement.Kind.PARAPHRASE if i % 4 == 0 else Statement.Kind.QUOTE,
             channel=Statement.Channel.SPEECH if i % 2 else Statement.Channel.INTERVIEW,
             said_on=datetime.date(2023 + i % 2, 10, 30),
+            language="ar" if i % 3 == 0 else "en",
             text=f"We will keep talking.{' ' * i}",
         )
         statements.append(statement)
