@@ -211,17 +211,32 @@ def _postgresql_functions() -> dict[str, tuple[str, str, str]]:
     }
 
 
+def _function_body(body: str) -> str:
+    return f" BEGIN {body} RETURN NULL; END "
+
+
 def installed(*, using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether every trigger is in place."""
+    """Whether every trigger is in place, as this code defines it: a trigger of an
+    earlier definition counts as missing, so `migrate` recounts with the new one."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            wanted = set(_sqlite_triggers())
-        else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-            wanted = set(_postgresql_functions())
-        return wanted <= {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            found = dict(cursor.fetchall())
+            return all(
+                found.get(name) == f"CREATE TRIGGER {name} {definition}"
+                for name, definition in _sqlite_triggers().items()
+            )
+        functions = _postgresql_functions()
+        cursor.execute(
+            "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_trigger t ON t.tgfoid = p.oid "
+            "WHERE p.proname = ANY(%s)",
+            [list(functions)],
+        )
+        found = dict(cursor.fetchall())
+        return all(
+            found.get(name) == _function_body(body) for name, (_, _, body) in functions.items()
+        )
 
 
 def install(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -235,8 +250,8 @@ def install(*, using: str = DEFAULT_DB_ALIAS) -> None:
             return
         for name, (table, events, body) in _postgresql_functions().items():
             cursor.execute(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $f$ "
-                f"BEGIN {body} RETURN NULL; END $f$"
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+                f"AS $f${_function_body(body)}$f$"
             )
             cursor.execute(
                 f"CREATE TRIGGER {name} AFTER {events} ON {table} "

@@ -277,3 +277,34 @@ def test_the_list_reads_its_count_and_facets_from_the_totals(
         client.get(STATEMENTS, {"kind": "quote", "speaker": archive["speakers"][0].slug})
     grouping = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and "tally" not in q["sql"]]
     assert grouping, "a list narrowed by a speaker groups its own rows"
+
+
+def test_triggers_of_an_earlier_definition_are_replaced_and_recounted_by_migrate(archive):
+    from django.db import connection
+
+    from articles.apps import _keep_tallies
+
+    # An earlier version of the code kept fewer totals: its trigger counted nothing.
+    tallies.uninstall()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TRIGGER statement_tally_insert AFTER INSERT ON articles_statement "
+                "BEGIN SELECT 1; END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION statement_tally() RETURNS trigger LANGUAGE plpgsql "
+                "AS $f$ BEGIN RETURN NULL; END $f$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER statement_tally AFTER INSERT ON articles_statement "
+                "FOR EACH ROW EXECUTE FUNCTION statement_tally()"
+            )
+    StatementTally.objects.all().delete()
+    assert not tallies.installed()
+    _keep_tallies(None, using=connection.alias)  # what `migrate` runs after its work
+    assert tallies.installed()
+    assert kept() == recounted()
+    StatementFactory(article=archive["articles"][0])
+    assert kept() == recounted()
