@@ -136,6 +136,9 @@ class Actor(models.Model):
         "Wikidata ID", max_length=20, blank=True, help_text="Q followed by digits, e.g. Q6279."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking: every save through the admin or an import moves it on. A
+    # database default too: the apps' migrations insert actors at older states.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -257,6 +260,9 @@ class Alias(models.Model):
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -301,9 +307,11 @@ class Role(models.Model):
     title = models.CharField(max_length=200, help_text='E.g. "Foreign Secretary".')
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text="Empty while the role is held.")
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
     objects = RoleQuerySet.as_manager()
 
     class Meta:

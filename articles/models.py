@@ -75,9 +75,11 @@ class Outlet(models.Model):
     url = models.URLField("Home page", max_length=500, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
     description = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
     objects = OutletQuerySet.as_manager()
 
     class Meta:
@@ -164,7 +166,9 @@ class Place(models.Model):
     )
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
+    history = HistoricalRecords()
     objects = PlaceQuerySet.as_manager()
 
     class Meta:
@@ -1234,6 +1238,9 @@ class EventParticipant(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["role", "actor__name"]
@@ -1428,6 +1435,9 @@ class Correction(models.Model):
     Recorded by the admin when an editor changes the text of a published article,
     statement or event (or of an actor, which is always public). Exactly one of the
     four links is set. The full before/after text is in the record's history.
+
+    A published correction is part of the public record: the links PROTECT, so a record
+    with corrections cannot be deleted (the admin says why); unpublish it instead.
     """
 
     FIELD_FOR_MODEL = {
@@ -1438,16 +1448,16 @@ class Correction(models.Model):
     }
 
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
+        Article, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
     statement = models.ForeignKey(
-        Statement, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
+        Statement, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
     event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
+        Event, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
     actor = models.ForeignKey(
-        Actor, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
+        Actor, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
     note = models.CharField(
         max_length=300, help_text="One line for readers: what was corrected and why."
@@ -1463,7 +1473,9 @@ class Correction(models.Model):
         related_name="corrections",
     )
     created_at = models.DateTimeField("date", default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
+    history = HistoricalRecords()
     objects = CorrectionQuerySet.as_manager()
 
     class Meta:

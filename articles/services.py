@@ -41,6 +41,13 @@ def _save(instance):
     return instance
 
 
+def version_move_on(instance: models.Model) -> None:
+    """Before saving a changed row that exists: move its version on, so that an editor
+    who opened it earlier gets a conflict rather than saving the old values over it."""
+    if not instance._state.adding and hasattr(instance, "version"):
+        instance.version += 1
+
+
 def _upsert(model, lookup: dict, values: dict):
     """Create or update one row by its natural key, validating it first."""
     instance = model.objects.filter(**lookup).first() or model(**lookup)
@@ -50,7 +57,10 @@ def _upsert(model, lookup: dict, values: dict):
             setattr(instance, field, value)
             changed = True
     # Saving an unchanged row would only add a history entry: skip it.
-    return _save(instance) if changed else instance
+    if not changed:
+        return instance
+    version_move_on(instance)
+    return _save(instance)
 
 
 @transaction.atomic
@@ -484,12 +494,14 @@ def actor_merge(*, keep: Actor, drop: Actor, user: AbstractBaseUser | None = Non
 
     already = EventParticipant.objects.filter(actor=keep).values("event_id")
     EventParticipant.objects.filter(actor=drop, event_id__in=already).delete()
-    EventParticipant.objects.filter(actor=drop).update(actor=keep)
+    # Moved rows move their versions on: a form opened before the merge is refused.
+    moved = {"version": F("version") + 1}
+    EventParticipant.objects.filter(actor=drop).update(actor=keep, **moved)
 
-    Role.objects.filter(person=drop).update(person=keep)
-    Role.objects.filter(organisation=drop).update(organisation=keep)
-    Correction.objects.filter(actor=drop).update(actor=keep)
-    Actor.objects.filter(parent=drop).exclude(pk=keep.pk).update(parent=keep)
+    Role.objects.filter(person=drop).update(person=keep, **moved)
+    Role.objects.filter(organisation=drop).update(organisation=keep, **moved)
+    Correction.objects.filter(actor=drop).update(actor=keep, **moved)
+    Actor.objects.filter(parent=drop).exclude(pk=keep.pk).update(parent=keep, **moved)
 
     keep_names = {
         keep.name.casefold(),
@@ -501,6 +513,7 @@ def actor_merge(*, keep: Actor, drop: Actor, user: AbstractBaseUser | None = Non
         else:
             keep_names.add(alias.name.casefold())
             alias.actor = keep
+            version_move_on(alias)
             alias.full_clean()
             alias.save()
     if drop.name.casefold() not in keep_names:
@@ -525,6 +538,7 @@ def actor_merge(*, keep: Actor, drop: Actor, user: AbstractBaseUser | None = Non
     keep._change_reason = reason
     if user is not None:
         keep._history_user = user
+    version_move_on(keep)
     keep.full_clean()
     keep.save()
     return plan

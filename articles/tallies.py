@@ -10,8 +10,8 @@ leaves them as they were. Every worker and machine reads the same totals.
 
 A row of the table is (scope, scope value, facet, facet value, n): how many public
 statements have that facet value, among all of them (scope "") or among those of one
-kind, channel or attribution state (scope "kind" and the kind, …), which is what the
-list counts when one of those filters is chosen. Facet "all" is the number of
+kind, channel, attribution state or language (scope "kind" and the kind, …), which is
+what the list counts when one of those filters is chosen. Facet "all" is the number of
 statements of the scope. The facets of a list narrowed by any other filter are grouped
 from its rows, as before.
 
@@ -30,7 +30,7 @@ drops them while it writes and rebuilds once at the end.
 from collections import Counter
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
-from django.db.models import CharField, Subquery
+from django.db.models import CharField, Q, Subquery
 from django.db.models.functions import Cast
 
 from . import freshness
@@ -43,7 +43,7 @@ EVENTS = "articles_event"
 LINKS = StatementEvent._meta.db_table
 
 # The filters whose rows the table counts, by their column (and list filter name).
-SCOPES = ("kind", "channel", "verification")
+SCOPES = ("kind", "channel", "verification", "language")
 
 # One bit of `stance_mask` per stance.
 STANCE_BITS = {stance: 1 << i for i, stance in enumerate(StatementEvent.Stance.values)}
@@ -66,6 +66,7 @@ def _facets(vendor: str, r: str, outlet: str = "") -> list[tuple[str, str, str]]
         ("kind", f"{r}.kind", ""),
         ("channel", f"{r}.channel", ""),
         ("verification", f"{r}.verification", ""),
+        ("language", f"{r}.language", ""),
         ("outlet", f"CAST({outlet} AS TEXT)", ""),
         ("year", YEAR_OF[vendor].format(r=r), ""),
         *stances,
@@ -74,8 +75,8 @@ def _facets(vendor: str, r: str, outlet: str = "") -> list[tuple[str, str, str]]
 
 # The columns a statement's totals depend on: a change to any other leaves them.
 COUNTED_COLUMNS = (
-    "is_public", "speaker_id", "kind", "channel", "verification", "said_on", "article_id",
-    "stance_mask",
+    "is_public", "speaker_id", "kind", "channel", "verification", "language", "said_on",
+    "article_id", "stance_mask",
 )  # fmt: skip
 
 UPSERT = (
@@ -210,17 +211,32 @@ def _postgresql_functions() -> dict[str, tuple[str, str, str]]:
     }
 
 
+def _function_body(body: str) -> str:
+    return f" BEGIN {body} RETURN NULL; END "
+
+
 def installed(*, using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether every trigger is in place."""
+    """Whether every trigger is in place, as this code defines it: a trigger of an
+    earlier definition counts as missing, so `migrate` recounts with the new one."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            wanted = set(_sqlite_triggers())
-        else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-            wanted = set(_postgresql_functions())
-        return wanted <= {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            found = dict(cursor.fetchall())
+            return all(
+                found.get(name) == f"CREATE TRIGGER {name} {definition}"
+                for name, definition in _sqlite_triggers().items()
+            )
+        functions = _postgresql_functions()
+        cursor.execute(
+            "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_trigger t ON t.tgfoid = p.oid "
+            "WHERE p.proname = ANY(%s)",
+            [list(functions)],
+        )
+        found = dict(cursor.fetchall())
+        return all(
+            found.get(name) == _function_body(body) for name, (_, _, body) in functions.items()
+        )
 
 
 def install(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -234,8 +250,8 @@ def install(*, using: str = DEFAULT_DB_ALIAS) -> None:
             return
         for name, (table, events, body) in _postgresql_functions().items():
             cursor.execute(
-                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $f$ "
-                f"BEGIN {body} RETURN NULL; END $f$"
+                f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+                f"AS $f${_function_body(body)}$f$"
             )
             cursor.execute(
                 f"CREATE TRIGGER {name} AFTER {events} ON {table} "
@@ -285,34 +301,34 @@ def _recount(cursor, vendor: str) -> Counter:
     by the scopes' columns. The groups are spread over scopes and facets here."""
     year = YEAR_OF[vendor].format(r="r")
     counted: Counter = Counter()
+    scoped = ", ".join(f"r.{scope}" for scope in SCOPES)
 
-    def scopes(kind: str, channel: str, verification: str) -> list[tuple[str, str]]:
-        return [("", ""), ("kind", kind), ("channel", channel), ("verification", verification)]
+    def scopes(values: tuple) -> list[tuple[str, str]]:
+        return [("", ""), *zip(SCOPES, values, strict=True)]
 
     cursor.execute(
-        f"SELECT r.kind, r.channel, r.verification, a.outlet_id, {year}, r.stance_mask, "
-        f"COUNT(*) FROM {STATEMENTS} r JOIN {ARTICLES} a ON a.id = r.article_id "
-        f"WHERE r.is_public GROUP BY r.kind, r.channel, r.verification, a.outlet_id, "
-        f"{year}, r.stance_mask"
+        f"SELECT {scoped}, a.outlet_id, {year}, r.stance_mask, COUNT(*) FROM {STATEMENTS} r "
+        f"JOIN {ARTICLES} a ON a.id = r.article_id WHERE r.is_public "
+        f"GROUP BY {scoped}, a.outlet_id, {year}, r.stance_mask"
     )
-    for kind, channel, verification, outlet, said_in, mask, n in cursor.fetchall():
+    for row in cursor.fetchall():
+        values, (outlet, said_in, mask, n) = row[: len(SCOPES)], row[len(SCOPES) :]
         facets = [
             ("all", ""),
-            ("kind", kind),
-            ("channel", channel),
-            ("verification", verification),
+            *zip(SCOPES, values, strict=True),
             ("outlet", str(outlet)),
             ("year", said_in),
         ] + [("stance", stance) for stance, bit in STANCE_BITS.items() if (mask or 0) & bit]
-        for scope in scopes(kind, channel, verification):
+        for scope in scopes(values):
             for facet in facets:
                 counted[scope + facet] += n
     cursor.execute(
-        f"SELECT r.kind, r.channel, r.verification, r.speaker_id, COUNT(*) FROM {STATEMENTS} r "
-        f"WHERE r.is_public GROUP BY r.kind, r.channel, r.verification, r.speaker_id"
+        f"SELECT {scoped}, r.speaker_id, COUNT(*) FROM {STATEMENTS} r "
+        f"WHERE r.is_public GROUP BY {scoped}, r.speaker_id"
     )
-    for kind, channel, verification, speaker, n in cursor.fetchall():
-        for scope in scopes(kind, channel, verification):
+    for row in cursor.fetchall():
+        values, (speaker, n) = row[: len(SCOPES)], row[len(SCOPES) :]
+        for scope in scopes(values):
             counted[(*scope, "speaker", str(speaker))] += n
     return counted
 
@@ -328,9 +344,18 @@ def totals(facet: str, *, scope: str = "", values: list[str] = ()) -> dict[str, 
     return freshness.cached("statement_totals", key, lambda: _read(scope, values)).get(facet, {})
 
 
+def _chosen(rows, scope: str, values: list[str]):
+    """The totals of a scope's chosen values; a language matches in any case, as the
+    list's filter does (`iexact`)."""
+    if not scope:
+        return rows.filter(scope_value="")
+    if scope == "language":
+        return rows.filter(Q(*[Q(scope_value__iexact=value) for value in values], _connector=Q.OR))
+    return rows.filter(scope_value__in=values)
+
+
 def _read(scope: str, values: list[str]) -> dict[str, dict[str, int]]:
-    rows = StatementTally.objects.filter(scope=scope, n__gt=0)
-    rows = rows.filter(scope_value__in=values) if scope else rows.filter(scope_value="")
+    rows = _chosen(StatementTally.objects.filter(scope=scope, n__gt=0), scope, values)
     found: dict[str, dict[str, int]] = {}
     for facet, value, n in rows.values_list("facet", "facet_value", "n"):
         counts = found.setdefault(facet, {})
@@ -349,15 +374,19 @@ def top_related(
     pk = related._meta.pk.column
     connection = connections[router.db_for_read(StatementTally)]
     integer = "INTEGER" if connection.vendor == "sqlite" else "BIGINT"
-    chosen = ", ".join(["%s"] * len(values)) if scope else "%s"
+    chosen = list(values) if scope else [""]
+    compare = "UPPER(t.scope_value) IN ({})" if scope == "language" else "t.scope_value IN ({})"
+    if scope == "language":
+        chosen = [value.upper() for value in chosen]
     sql = (
         f"SELECT r.{value}, r.{label}, SUM(t.n) AS total FROM {TABLE} t "
         f"JOIN {table} r ON r.{pk} = CAST(t.facet_value AS {integer}) "
-        f"WHERE t.scope = %s AND t.scope_value IN ({chosen}) AND t.facet = %s AND t.n > 0 "
+        f"WHERE t.scope = %s AND {compare.format(', '.join(['%s'] * len(chosen)))} "
+        f"AND t.facet = %s AND t.n > 0 "
         f"GROUP BY r.{pk}, r.{value}, r.{label} ORDER BY total DESC, r.{label} LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scope, *(values if scope else [""]), facet, limit])
+        cursor.execute(sql, [scope, *chosen, facet, limit])
         return [(row[0], row[1], int(row[2])) for row in cursor.fetchall()]
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
+from actors.models import Actor
 from articles.demo import SEED_BODY, SEED_TITLE
 from articles.models import (
     Article,
@@ -241,6 +242,57 @@ def test_two_editors_on_one_article_the_second_gets_a_conflict_and_keeps_their_t
         save(second)
         second.get_by_text("was changed successfully").wait_for()
         assert Article.objects.get().summary == "Summary by Sam."
+    finally:
+        other.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_on_hamas_the_wikidata_id_does_not_undo_the_new_description(
+    live_server, browser, page, editors_group
+):
+    """The tracker's case: the second editor, adding a Wikidata id, is refused, sees the
+    first editor's new description, takes it and saves both on purpose."""
+    demo_load()
+    hamas = Actor.objects.get(name="Hamas")
+    for name in ("maria", "sam"):
+        editor_create(username=name, email="", password="a-long-pass-phrase-7")
+    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    second = other.new_page()
+    second.set_default_timeout(10_000)
+    new_description = "Palestinian Islamist movement; its armed wing is the Qassam Brigades."
+    try:
+        log_in(page, live_server.url, "maria", "a-long-pass-phrase-7")
+        log_in(second, live_server.url, "sam", "a-long-pass-phrase-7")
+        url = f"{live_server.url}/admin/actors/actor/{hamas.pk}/change/"
+        page.goto(url)
+        second.goto(url)
+
+        page.fill("#id_description", new_description)
+        page.fill("#id_correction_note", "Named the armed wing.")
+        save(page)
+        page.get_by_text("was changed successfully").wait_for()
+
+        second.fill("#id_wikidata_id", "Q38799")
+        save(second)
+        message = second.locator("ul.errorlist.nonfield")
+        expect(message).to_contain_text(
+            "Someone else saved this actor after you opened it by maria"
+        )
+        expect(message).to_contain_text(
+            f"In the saved version, Description reads: “{new_description}”"
+        )
+        expect(message).to_contain_text("In the saved version, Wikidata ID is empty.")
+        expect(second.locator("#id_wikidata_id")).to_have_value("Q38799")
+        hamas.refresh_from_db()
+        assert (hamas.description, hamas.wikidata_id) == (new_description, "")
+
+        # Sam takes Maria's description from the message and saves both on purpose.
+        second.fill("#id_description", new_description)
+        save(second)
+        second.get_by_text("was changed successfully").wait_for()
+        hamas.refresh_from_db()
+        assert (hamas.description, hamas.wikidata_id) == (new_description, "Q38799")
     finally:
         other.close()
 

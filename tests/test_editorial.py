@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.admin.articles import ArticleAdmin
-from articles.admin.forms import EditConflict
+from articles.admin.locking import EditConflict
 from articles.models import Article, Correction, Event, PublicationStatus, Statement
 from articles.services import editor_create, records_publish
 

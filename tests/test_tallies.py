@@ -51,11 +51,12 @@ def recounted() -> dict[tuple[str, str, str, str], int]:
             ("kind", statement.kind),
             ("channel", statement.channel),
             ("verification", statement.verification),
+            ("language", statement.language),
             ("outlet", str(statement.article.outlet_id)),
             ("year", f"{statement.said_on.year:04d}"),
         ] + [("stance", stance) for stance in stances]
         scopes = [("", ""), ("kind", statement.kind), ("channel", statement.channel)]
-        scopes.append(("verification", statement.verification))
+        scopes += [("verification", statement.verification), ("language", statement.language)]
         for scope in scopes:
             for value in values:
                 totals[(*scope, *value)] += 1
@@ -102,7 +103,13 @@ def assert_right(client) -> None:
         Statement.objects.filter(is_public=True).values_list("speaker__slug", flat=True)
     )
     assert {slug: n for slug, n in listed.items() if n} == dict(speakers)
-    for params in ({}, {"kind": "quote"}, {"channel": "interview"}, {"kind": "paraphrase"}):
+    for params in (
+        {},
+        {"kind": "quote"},
+        {"channel": "interview"},
+        {"kind": "paraphrase"},
+        {"language": "EN"},
+    ):
         count, facets = shown(client, params)
         expected_count, expected_facets = grouped(params)
         assert count == expected_count, params
@@ -126,6 +133,7 @@ def archive():
             kind=Statement.Kind.PARAPHRASE if i % 4 == 0 else Statement.Kind.QUOTE,
             channel=Statement.Channel.SPEECH if i % 2 else Statement.Channel.INTERVIEW,
             said_on=datetime.date(2023 + i % 2, 10, 30),
+            language="ar" if i % 3 == 0 else "en",
             text=f"We will keep talking.{' ' * i}",
         )
         statements.append(statement)
@@ -269,3 +277,34 @@ def test_the_list_reads_its_count_and_facets_from_the_totals(
         client.get(STATEMENTS, {"kind": "quote", "speaker": archive["speakers"][0].slug})
     grouping = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and "tally" not in q["sql"]]
     assert grouping, "a list narrowed by a speaker groups its own rows"
+
+
+def test_triggers_of_an_earlier_definition_are_replaced_and_recounted_by_migrate(archive):
+    from django.db import connection
+
+    from articles.apps import _keep_tallies
+
+    # An earlier version of the code kept fewer totals: its trigger counted nothing.
+    tallies.uninstall()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TRIGGER statement_tally_insert AFTER INSERT ON articles_statement "
+                "BEGIN SELECT 1; END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION statement_tally() RETURNS trigger LANGUAGE plpgsql "
+                "AS $f$ BEGIN RETURN NULL; END $f$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER statement_tally AFTER INSERT ON articles_statement "
+                "FOR EACH ROW EXECUTE FUNCTION statement_tally()"
+            )
+    StatementTally.objects.all().delete()
+    assert not tallies.installed()
+    _keep_tallies(None, using=connection.alias)  # what `migrate` runs after its work
+    assert tallies.installed()
+    assert kept() == recounted()
+    StatementFactory(article=archive["articles"][0])
+    assert kept() == recounted()

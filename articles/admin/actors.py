@@ -10,22 +10,23 @@ from django.urls import path, reverse
 
 from actors.models import Actor, Alias, Role
 
-from ..services import actor_merge, actor_merge_plan, correction_record
-from .base import ArchiveHistoryAdmin, ArchiveModelAdmin
+from ..services import actor_merge, actor_merge_plan
+from .base import ArchiveHistoryAdmin, CorrectionsMixin
 from .forms import CorrectionNoteForm
+from .locking import LockedTabularInline, OptimisticLockingMixin, VersionedForm
 
 
-class ActorAdminForm(CorrectionNoteForm):
+class ActorAdminForm(VersionedForm, CorrectionNoteForm):
     # Actors have no draft state: their pages are always public.
     correction_fields = ("name", "description")
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(LockedTabularInline):
     model = Alias
     extra = 1
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(LockedTabularInline):
     model = Role
     fk_name = "person"
     extra = 1
@@ -50,7 +51,7 @@ class MergeIntoForm(forms.Form):
 
 
 @admin.register(Actor)
-class ActorAdmin(ArchiveHistoryAdmin):
+class ActorAdmin(OptimisticLockingMixin, CorrectionsMixin, ArchiveHistoryAdmin):
     form = ActorAdminForm
     list_display = ["name", "kind", "country", "parent", "wikidata_id", "statement_count"]
     list_filter = ["kind", "country"]
@@ -75,6 +76,7 @@ class ActorAdmin(ArchiveHistoryAdmin):
                     "country",
                     "parent",
                     "wikidata_id",
+                    "opened_version",
                 ]
             },
         ),
@@ -87,13 +89,6 @@ class ActorAdmin(ArchiveHistoryAdmin):
     @admin.display(description="Statements", ordering="_statement_count")
     def statement_count(self, obj):
         return obj._statement_count
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        note = form.cleaned_data.get("correction_note", "").strip()
-        corrected = getattr(form, "corrected_fields", [])
-        if corrected and note:
-            correction_record(record=obj, note=note, changed_fields=corrected, editor=request.user)
 
     def get_urls(self):
         opts = self.model._meta
@@ -175,7 +170,7 @@ class ActorAdmin(ArchiveHistoryAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(ArchiveModelAdmin):
+class AliasAdmin(OptimisticLockingMixin, ArchiveHistoryAdmin):
     list_display = ["name", "actor"]
     list_select_related = ["actor"]
     search_fields = ["name", "actor__name"]
@@ -183,7 +178,7 @@ class AliasAdmin(ArchiveModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(ArchiveModelAdmin):
+class RoleAdmin(OptimisticLockingMixin, ArchiveHistoryAdmin):
     list_display = ["person", "title", "organisation", "start_date", "end_date"]
     list_select_related = ["person", "organisation"]
     list_filter = [("end_date", admin.EmptyFieldListFilter)]

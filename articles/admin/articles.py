@@ -2,8 +2,8 @@ from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.db.models import F, Prefetch
+from django.db import models
+from django.db.models import Prefetch
 from django.forms import Textarea
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
@@ -28,20 +28,19 @@ from ..models import (
 from ..services import (
     article_mention_add,
     article_quote_record,
-    correction_record,
     records_publish,
     records_unpublish,
     statement_event_link,
 )
-from .base import ArchiveHistoryAdmin, ArchiveModelAdmin
+from .base import ArchiveHistoryAdmin, CorrectionsMixin
 from .forms import (
     ArticleAdminForm,
-    EditConflict,
     EventAdminForm,
     StatementAdminForm,
     StatementEventForm,
     StatementInlineForm,
 )
+from .locking import LockedInlineMixin, LockedTabularInline, OptimisticLockingMixin
 from .names import urls as create_actor_urls
 from .prefill import event_from_article
 from .suggestions import (
@@ -100,65 +99,6 @@ class PublicationActionsMixin:
         return opts.verbose_name if count == 1 else opts.verbose_name_plural
 
 
-class CorrectionsMixin:
-    """Records the public correction note that the form asked for."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self._record_correction(request, obj, form)
-
-    def _record_correction(self, request, obj, form):
-        note = form.cleaned_data.get("correction_note", "").strip()
-        corrected = getattr(form, "corrected_fields", [])
-        if corrected and note:
-            correction_record(record=obj, note=note, changed_fields=corrected, editor=request.user)
-
-
-def _locked_update(obj, expected) -> None:
-    """Compare and increment the version in one conditional UPDATE, or raise EditConflict."""
-    model = type(obj)
-    updated = model._default_manager.filter(pk=obj.pk, version=expected).update(
-        version=F("version") + 1
-    )
-    if not updated:
-        raise EditConflict
-    obj.version = expected + 1
-
-
-class OptimisticLockingMixin:
-    """No lost edits: the second editor to save gets a conflict message, text kept.
-
-    The form checks the version first, so the usual conflict re-displays the form with
-    a message. A save that loses the race between that check and the conditional UPDATE
-    raises EditConflict: the transaction rolls back and the view runs once more, when
-    the form's check sees the new version and shows the same message.
-    """
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.reverting = getattr(request, "_reverting", False)
-        return form
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            _locked_update(obj, form.cleaned_data.get("opened_version"))
-        super().save_model(request, obj, form, change)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except EditConflict:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        request._reverting = True
-        try:
-            with transaction.atomic():
-                return super().history_form_view(request, object_id, version_id, extra_context)
-        except EditConflict:
-            return super().history_form_view(request, object_id, version_id, extra_context)
-
-
 def _return_url(request) -> str | None:
     """The page a prefilled add form was opened from (`?next=`), if it is one of ours."""
     url = request.GET.get("next", "")
@@ -203,7 +143,7 @@ def _wants_json(request) -> bool:
 
 
 @admin.register(Outlet)
-class OutletAdmin(ArchiveModelAdmin):
+class OutletAdmin(OptimisticLockingMixin, ArchiveHistoryAdmin):
     list_display = ["name", "url", "country"]
     list_filter = ["country"]
     search_fields = ["name", "slug", "url"]
@@ -211,7 +151,7 @@ class OutletAdmin(ArchiveModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(ArchiveModelAdmin):
+class PlaceAdmin(OptimisticLockingMixin, ArchiveHistoryAdmin):
     list_display = ["name", "kind", "parent", "latitude", "longitude"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -220,7 +160,7 @@ class PlaceAdmin(ArchiveModelAdmin):
     autocomplete_fields = ["parent"]
 
 
-class StatementInline(admin.StackedInline):
+class StatementInline(LockedInlineMixin, admin.StackedInline):
     model = Statement
     form = StatementInlineForm
     # Django's stacked inline, with each statement's events in rows under its fields.
@@ -339,14 +279,6 @@ class ArticleAdmin(
         return {"retrieved_at": timezone.now(), **super().get_changeform_initial_data(request)}
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is Statement:
-            # Statements edited inline are locked like those edited on their own page.
-            deleted = set(formset.deleted_forms)
-            for inline_form in formset.initial_forms:
-                if inline_form not in deleted and inline_form.has_changed():
-                    _locked_update(
-                        inline_form.instance, inline_form.cleaned_data.get("opened_version")
-                    )
         super().save_formset(request, form, formset, change)
         if formset.model is Statement:
             for inline_form in formset.forms:
@@ -645,7 +577,7 @@ def _prefilled_participants(request) -> list[int]:
     return [pk for pk in ids if pk in found]
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(LockedTabularInline):
     model = EventParticipant
     extra = 1
     autocomplete_fields = ["actor"]
@@ -709,7 +641,7 @@ class EventAdmin(
 
 
 @admin.register(EventParticipant)
-class EventParticipantAdmin(ArchiveModelAdmin):
+class EventParticipantAdmin(OptimisticLockingMixin, ArchiveHistoryAdmin):
     list_display = ["event", "actor", "role"]
     list_filter = ["role"]
     list_select_related = ["event", "actor"]
@@ -718,14 +650,14 @@ class EventParticipantAdmin(ArchiveModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(ArchiveModelAdmin):
+class CorrectionAdmin(OptimisticLockingMixin, ArchiveHistoryAdmin):
     """Corrections are recorded by the edit forms; here an editor can fix a note's wording."""
 
     list_display = ["created_at", "note", "record_link", "changed_fields", "editor"]
     list_select_related = ["article", "statement__speaker", "event", "actor", "editor"]
     search_fields = ["note"]
     date_hierarchy = "created_at"
-    fields = ["note", "record_link", "changed_fields", "editor", "created_at"]
+    fields = ["note", "record_link", "changed_fields", "editor", "created_at", "opened_version"]
     readonly_fields = ["record_link", "changed_fields", "editor", "created_at"]
 
     def has_add_permission(self, request):

@@ -1,10 +1,13 @@
-"""Bases of the archive's admin classes: bad ids in URLs answer 404 or are ignored."""
+"""Bases of the archive's admin classes: bad ids in URLs answer 404 or are ignored;
+the public correction notes the edit forms ask for are recorded."""
 
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
+
+from ..services import correction_record
 
 
 class ArchiveModelAdmin(admin.ModelAdmin):
@@ -44,3 +47,17 @@ class ArchiveHistoryAdmin(ArchiveModelAdmin, SimpleHistoryAdmin):
         if not (str(object_id).isdigit() and str(version_id).isdigit()):
             raise Http404("No such version.")
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class CorrectionsMixin:
+    """Records the public correction note that the form asked for."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._record_correction(request, obj, form)
+
+    def _record_correction(self, request, obj, form):
+        note = form.cleaned_data.get("correction_note", "").strip()
+        corrected = getattr(form, "corrected_fields", [])
+        if corrected and note:
+            correction_record(record=obj, note=note, changed_fields=corrected, editor=request.user)

@@ -1,5 +1,5 @@
-"""Admin forms: correction notes for published text, optimistic locking, and a
-statement's events edited with the statement."""
+"""Admin forms: correction notes for published text, and a statement's events edited
+with the statement (optimistic locking is in `locking.py`)."""
 
 import json
 
@@ -7,12 +7,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet, inlineformset_factory
-from django.utils import timezone
+from django.forms.models import inlineformset_factory
 from django.utils.functional import cached_property
 
 from .. import quotes
 from ..models import Event, PublicationStatus, Statement, StatementEvent
+from .locking import LockedInlineFormSet, VersionedForm
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -73,66 +73,6 @@ class CorrectionNoteForm(forms.ModelForm):
                 "correction_note",
                 f"This {model._meta.verbose_name} is public and you changed its {changed}: "
                 "write a one-line correction note for readers.",
-            )
-        return cleaned_data
-
-
-class VersionedForm(forms.ModelForm):
-    """Optimistic locking: refuses to save over a version saved after the form was opened.
-
-    The form carries the version the editor opened in a hidden field and compares it
-    with the stored one. On a conflict the form is shown again with the editor's text and
-    a message; its hidden version is moved to the current one, so saving again, after
-    reading the message, replaces the other version on purpose. The admin then compares
-    and increments the version in one conditional UPDATE (see `OptimisticLockingMixin`).
-    """
-
-    # Set by the admin on the history "revert" page: compare with the current version.
-    reverting = False
-    # A main form is always checked, since the admin saves it even when unchanged; an
-    # inline form only when changed, since unchanged inline rows are not saved.
-    check_unchanged = True
-
-    # The version the editor opened (named apart from the non-editable model field).
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            version = self.instance.version
-            if self.reverting:
-                version = self._current()["version"]
-            self.fields["opened_version"].initial = version
-
-    def _current(self) -> dict:
-        model = type(self.instance)
-        return model._default_manager.filter(pk=self.instance.pk).values(
-            "version", "updated_at"
-        ).first() or {"version": 0, "updated_at": None}
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.instance.pk is None or not (self.check_unchanged or self.has_changed()):
-            return cleaned_data
-        expected = cleaned_data.get("opened_version")
-        current = self._current()
-        if expected != current["version"]:
-            self.data = self.data.copy()
-            self.data[self.add_prefix("opened_version")] = str(current["version"])
-            latest = self.instance.history.select_related("history_user").first()
-            who = ""
-            if latest is not None and latest.history_user is not None:
-                who = f" by {latest.history_user.get_username()}"
-            when = ""
-            if current["updated_at"] is not None:
-                when = f" at {timezone.localtime(current['updated_at']):%H:%M:%S on %d %B %Y}"
-            name = self.instance._meta.verbose_name
-            raise ValidationError(
-                f"Someone else saved this {name} after you opened it{who}{when}. "
-                "Your changes have NOT been saved: they are still in the form below. "
-                f"Compare them with the current version (the {name}'s History shows the "
-                "saved versions) and save again to replace that version with yours.",
-                code="edit_conflict",
             )
         return cleaned_data
 
@@ -284,7 +224,10 @@ class StatementEventForm(forms.ModelForm):
         return cleaned_data
 
 
-class BaseStatementEventFormSet(BaseInlineFormSet):
+class BaseStatementEventFormSet(LockedInlineFormSet):
+    rows_name = "events"
+    row_noun = "link"
+
     def get_queryset(self):
         # The statements of the article's page come with their links (StatementInline's
         # queryset prefetches them, with their events): no query per statement.
@@ -298,19 +241,6 @@ class BaseStatementEventFormSet(BaseInlineFormSet):
             "Two rows give the same event with the same stance and the same kind of figure: "
             "remove one, or put both figures in one row as a range."
         )
-
-    def clean(self):
-        super().clean()
-        for form in self.initial_forms:
-            if form.errors.get("id"):
-                # The link this row edits is gone: removed by another editor since the
-                # page was opened. Saving the row would bring it back unnoticed.
-                raise ValidationError(
-                    "Someone else changed this statement's events after you opened the "
-                    "page: a link shown here no longer exists. Your changes have NOT been "
-                    "saved. Reload the page to see the current events.",
-                    code="edit_conflict",
-                )
 
 
 def _event_link_field(db_field, **kwargs):
@@ -433,7 +363,3 @@ class EventAdminForm(VersionedForm, CorrectionNoteForm):
         if kind in Event.DEFAULT_CAMEO_CODES and not cleaned_data.get("cameo_code"):
             cleaned_data["cameo_code"] = Event.DEFAULT_CAMEO_CODES[kind]
         return cleaned_data
-
-
-class EditConflict(Exception):
-    """The row changed between the form's check and the conditional UPDATE."""

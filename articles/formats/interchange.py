@@ -49,6 +49,7 @@ from ..records.interchange_fields import (
     Stamp,
     Value,
 )
+from ..services import version_move_on
 from .archive_file import (
     ArchiveError,
     RecordError,
@@ -260,10 +261,13 @@ def _update(instance: Model, values: dict, *, field: str | None = None) -> bool:
     return instance._state.adding or before != [getattr(instance, a) for a in attnames]
 
 
-def _set_related(manager, objects: list[Model]) -> None:
-    """Make a many-to-many hold exactly the objects, writing only when it does not."""
-    if set(manager.values_list("pk", flat=True)) != {obj.pk for obj in objects}:
-        manager.set(objects)
+def _set_related(manager, objects: list[Model]) -> bool:
+    """Make a many-to-many hold exactly the objects, writing only when it does not;
+    tell whether it wrote."""
+    if set(manager.values_list("pk", flat=True)) == {obj.pk for obj in objects}:
+        return False
+    manager.set(objects)
+    return True
 
 
 class _Importer:
@@ -342,8 +346,10 @@ class _Importer:
             for f in field.fields
         }
 
-    def replace_rows(self, instance: Model, field: Nested, rows: list[dict]) -> None:
-        """Make the record's nested rows those of the file, saving only what changed."""
+    def replace_rows(self, instance: Model, field: Nested, rows: list[dict]) -> bool:
+        """Make the record's nested rows those of the file, saving only what changed;
+        tell whether anything did. Rows of a `keep_missing` list (corrections) that the
+        file lacks stay."""
         manager = getattr(instance, field.accessor)
         names = field.row_key
         attnames = [_attname(manager.model, name) for name in names]
@@ -352,13 +358,18 @@ class _Importer:
         existing = {
             tuple(getattr(row, attname) for attname in attnames): row for row in manager.all()
         }
+        changed = False
         for row_key, row in existing.items():
-            if row_key not in wanted:
+            if row_key not in wanted and not field.keep_missing:
                 row.delete()
+                changed = True
         for row_key, values in wanted.items():
             row = existing.get(row_key) or manager.model(**{manager.field.name: instance})
             if _update(row, values, field=field.name):
+                version_move_on(row)
                 row.save()
+                changed = True
+        return changed
 
     def resolve(self, section: ArchiveSection, r: dict) -> tuple[dict, list]:
         """The record's model values (references found), and the lists to set after saving."""
@@ -406,16 +417,23 @@ class _Importer:
             place = where(section, self.number, r)
             self.flagged.extend(f"{place}: {flag}" for flag in instance.import_flags)
         if changed:
+            version_move_on(instance)  # an editor's form opened before is refused
             instance.save()
             self.restore_stamps(section, instance, r)
-        self.count(section.name, "created" if adding else ("updated" if changed else "unchanged"))
         if len(section.key) == 1:
             self.remember(section.name, r[section.key[0]], instance)
+        lists_changed = False
         for field, items in lists:
             if isinstance(field, Refs):
-                _set_related(getattr(instance, field.name), items)
+                lists_changed |= _set_related(getattr(instance, field.name), items)
             else:
-                self.replace_rows(instance, field, items)
+                lists_changed |= self.replace_rows(instance, field, items)
+        if lists_changed and not adding and not changed:
+            # The record's lists are edited on its form too (mentions, aliases, rows).
+            version_move_on(instance)
+            section.model.objects.filter(pk=instance.pk).update(version=instance.version)
+        changed = changed or lists_changed
+        self.count(section.name, "created" if adding else ("updated" if changed else "unchanged"))
 
     def restore_stamps(self, section: ArchiveSection, instance: Model, r: dict) -> None:
         """The file's created/updated times on a record just saved (saving set them to now)."""
@@ -468,6 +486,7 @@ class _Importer:
             getattr(instance, _attname(instance, name)) != _id(value)
             for name, value in values.items()
         ) and _update(instance, values):
+            version_move_on(instance)
             instance.save()
             self.restore_stamps(section, instance, r)
 

@@ -14,7 +14,7 @@ filter is one line in a FilterSet, and a `method=` still receives one value at a
 """
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import django_filters
 from django import forms
@@ -492,17 +492,27 @@ class CodeOptions(BaseChoiceIterator):
     the archive.
     """
 
-    def __init__(self, offered: QuerySet, field_name: str, display: Callable[[str], str]):
+    def __init__(
+        self,
+        offered: QuerySet,
+        field_name: str,
+        display: Callable[[str], str],
+        codes: Callable[[], Iterable[str]] | None = None,
+    ):
         self.offered, self.field_name, self.display = offered, field_name, display
+        self.codes = codes
 
     def __iter__(self):
         yield ("", "Any")
-        rows = self.offered.exclude(**{self.field_name: ""}).order_by(self.field_name)
-        codes = freshness.cached(
-            "codes",
-            (self.offered.model._meta.label, str(rows.query)),
-            lambda: list(rows.values_list(self.field_name, flat=True).distinct()),
-        )
+        if self.codes is not None:  # known without reading the rows (kept totals)
+            codes = [code for code in self.codes() if code]
+        else:
+            rows = self.offered.exclude(**{self.field_name: ""}).order_by(self.field_name)
+            codes = freshness.cached(
+                "codes",
+                (self.offered.model._meta.label, str(rows.query)),
+                lambda: list(rows.values_list(self.field_name, flat=True).distinct()),
+            )
         yield from sorted(((code, self.display(code)) for code in codes), key=lambda c: c[1])
 
 
@@ -533,13 +543,14 @@ def _code_filter(
     message: str,
     normalise: Callable[[str], str],
     lookup_expr: str,
+    codes: Callable[[], Iterable[str]] | None = None,
 ) -> AnyOf:
     return AnyOf(
         CodeFilter(
             field_name=field_name,
             lookup_expr=lookup_expr,
             label=label,
-            options=CodeOptions(offered, field_name, display),
+            options=CodeOptions(offered, field_name, display, codes),
             normalise=normalise,
             validators=[RegexValidator(pattern, message)],
         ),
@@ -547,8 +558,9 @@ def _code_filter(
     )
 
 
-def language_filter(offered: QuerySet) -> AnyOf:
-    """Languages (BCP 47 tags), offered by name from those of `offered`; may repeat."""
+def language_filter(offered: QuerySet, codes: Callable[[], Iterable[str]] | None = None) -> AnyOf:
+    """Languages (BCP 47 tags), offered by name from those of `offered` (or `codes()`
+    when they are known without reading the rows); may repeat."""
     return _code_filter(
         "language",
         "Language",
@@ -558,6 +570,7 @@ def language_filter(offered: QuerySet) -> AnyOf:
         "A language is a tag such as en, ar, he or pt-BR.",
         normalise=str.strip,
         lookup_expr="iexact",
+        codes=codes,
     )
 
 

@@ -72,13 +72,15 @@ class Nested:
     Each row is written as an object of `fields`, or as its one value when there is one
     field (an actor's aliases as names). `key` names the fields that identify a row
     within its record (the first field by default); rows are written in key order and
-    the import replaces the rows with the file's list.
+    the import replaces the rows with the file's list, or only adds and updates rows
+    when `keep_missing` (corrections: a published correction is never taken back).
     """
 
     name: str
     fields: tuple["Value | Ref | Date", ...]
     related: str = ""  # the reverse accessor, when it is not `name`
     key: tuple[str, ...] = ()
+    keep_missing: bool = False
 
     @property
     def row_key(self) -> tuple[str, ...]:
@@ -181,4 +183,5 @@ CORRECTIONS = Nested(
     "corrections",
     fields=(Date("created_at"), Value("note"), Value("changed_fields")),
     key=("created_at", "note"),
+    keep_missing=True,
 )

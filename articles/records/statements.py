@@ -63,7 +63,7 @@ class StatementFilter(f.ListFilterSet):
     kind = f.choice_filter("kind", "Kind", Statement.Kind.choices, "kind of statement")
     channel = f.choice_filter("channel", "Channel", Statement.Channel.choices, "channel")
     outlet = f.slug_filter("article__outlet", "Outlet", Outlet.objects.order_by("name"), "outlet")
-    language = f.language_filter(public())
+    language = f.language_filter(public(), codes=lambda: tallies.totals("language"))
     verification = f.choice_filter(
         "verification", "Attribution", Statement.Verification.choices, "verification state"
     )
