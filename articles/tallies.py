@@ -281,8 +281,7 @@ def rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
     vendor = connection.vendor
     with transaction.atomic(using=using), connection.cursor() as cursor:
         uninstall(using=using)
-        linked = f"stance_mask IS NOT NULL OR id IN (SELECT statement_id FROM {LINKS})"
-        cursor.execute(_set_masks(linked, vendor))
+        _recount_masks(cursor, vendor)
         cursor.execute(f"DELETE FROM {TABLE}")
         counted = _recount(cursor, vendor)
         StatementTally.objects.using(using).bulk_create(
@@ -293,6 +292,26 @@ def rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
             batch_size=2000,
         )
         install(using=using)
+
+
+def _recount_masks(cursor, vendor: str) -> None:
+    """Every statement's stances, in two set-wise updates (one query each, where the
+    triggers' per-statement form would run a subquery per row)."""
+    bits = " ".join(f"WHEN '{stance}' THEN {bit}" for stance, bit in STANCE_BITS.items())
+    differs = "IS NOT" if vendor == "sqlite" else "IS DISTINCT FROM"
+    masks = (
+        f"SELECT l.statement_id, SUM(DISTINCT CASE l.stance {bits} END) AS mask "
+        f"FROM {LINKS} l JOIN {EVENTS} e ON e.id = l.event_id "
+        f"WHERE e.status = 'published' GROUP BY l.statement_id"
+    )
+    cursor.execute(
+        f"UPDATE {STATEMENTS} SET stance_mask = m.mask FROM ({masks}) AS m "
+        f"WHERE {STATEMENTS}.id = m.statement_id AND {STATEMENTS}.stance_mask {differs} m.mask"
+    )
+    cursor.execute(
+        f"UPDATE {STATEMENTS} SET stance_mask = NULL WHERE stance_mask IS NOT NULL "
+        f"AND id NOT IN (SELECT m.statement_id FROM ({masks}) AS m)"
+    )
 
 
 def _recount(cursor, vendor: str) -> Counter:
