@@ -36,16 +36,18 @@ def _set_tallies_aside(sender, using=None, plan=None, **kwargs):
         tallies.uninstall(using=using)
 
 
-def _keep_tallies(sender, using=None, **kwargs):
+def _keep_tallies(sender, using=None, plan=None, **kwargs):
     """After `migrate`: create the missing triggers and recount the totals, which the
-    rows may have moved from while they were away."""
+    rows may have moved from while they were away. After `flush` (no plan), recount: it
+    empties the tables in an order of its own, the totals' table perhaps before the
+    statements whose triggers then count them out again."""
     from django.db import connections
 
     from . import tallies
 
     if tallies.TABLE not in connections[using].introspection.table_names():
         return
-    if not tallies.installed(using=using):
+    if plan is None or not tallies.installed(using=using):
         tallies.rebuild(using=using)
 
 

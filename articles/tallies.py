@@ -67,7 +67,8 @@ def _facets(vendor: str, r: str, outlet: str = "") -> list[tuple[str, str, str]]
         ("channel", f"{r}.channel", ""),
         ("verification", f"{r}.verification", ""),
         ("language", f"{r}.language", ""),
-        ("outlet", f"CAST({outlet} AS TEXT)", ""),
+        # '' when the article is gone first, as when `flush` empties the tables.
+        ("outlet", f"COALESCE(CAST({outlet} AS TEXT), '')", ""),
         ("year", YEAR_OF[vendor].format(r=r), ""),
         *stances,
     ]
