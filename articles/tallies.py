@@ -311,7 +311,8 @@ def _recount_masks(cursor, vendor: str) -> None:
     )
     cursor.execute(
         f"UPDATE {STATEMENTS} SET stance_mask = NULL WHERE stance_mask IS NOT NULL "
-        f"AND id NOT IN (SELECT m.statement_id FROM ({masks}) AS m)"
+        f"AND NOT EXISTS (SELECT 1 FROM {LINKS} l JOIN {EVENTS} e ON e.id = l.event_id "
+        f"WHERE l.statement_id = {STATEMENTS}.id AND e.status = 'published')"
     )
 
 
