@@ -48,6 +48,10 @@ SCOPES = ("kind", "channel", "verification", "language")
 # One bit of `stance_mask` per stance.
 STANCE_BITS = {stance: 1 << i for i, stance in enumerate(StatementEvent.Stance.values)}
 
+# A statement's stances from its links `l`, one bit each (NULL: none).
+STANCE_MASK_OF_LINKS = "SUM(DISTINCT CASE l.stance {} END)".format(
+    " ".join(f"WHEN '{stance}' THEN {bit}" for stance, bit in STANCE_BITS.items())
+)
 OUTLET_OF = f"SELECT a.outlet_id FROM {ARTICLES} a WHERE a.id = {{r}}.article_id"
 YEAR_OF = {"sqlite": "substr({r}.said_on, 1, 4)", "postgresql": "to_char({r}.said_on, 'YYYY')"}
 
@@ -122,9 +126,8 @@ def _outlet_moved(r: str, sign: int) -> str:
 
 def _mask_of(statement: str) -> str:
     """The stances a statement takes on public events, one bit each (NULL: none)."""
-    bits = " ".join(f"WHEN '{stance}' THEN {bit}" for stance, bit in STANCE_BITS.items())
     return (
-        f"(SELECT SUM(DISTINCT CASE l.stance {bits} END) FROM {LINKS} l "
+        f"(SELECT {STANCE_MASK_OF_LINKS} FROM {LINKS} l "
         f"JOIN {EVENTS} e ON e.id = l.event_id "
         f"WHERE l.statement_id = {statement} AND e.status = 'published')"
     )
@@ -298,10 +301,9 @@ def rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
 def _recount_masks(cursor, vendor: str) -> None:
     """Every statement's stances, in two set-wise updates (one query each, where the
     triggers' per-statement form would run a subquery per row)."""
-    bits = " ".join(f"WHEN '{stance}' THEN {bit}" for stance, bit in STANCE_BITS.items())
     differs = "IS NOT" if vendor == "sqlite" else "IS DISTINCT FROM"
     masks = (
-        f"SELECT l.statement_id, SUM(DISTINCT CASE l.stance {bits} END) AS mask "
+        f"SELECT l.statement_id, {STANCE_MASK_OF_LINKS} AS mask "
         f"FROM {LINKS} l JOIN {EVENTS} e ON e.id = l.event_id "
         f"WHERE e.status = 'published' GROUP BY l.statement_id"
     )
