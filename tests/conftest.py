@@ -1,5 +1,7 @@
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,32 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, the test database is a file, so each thread opens its own connection.
+
+    pytest-django's live server shares an in-memory database's one connection between
+    the test and every request thread. Two threads on one SQLite connection can deadlock
+    for good: one steps a statement holding SQLite's mutex and waits for the GIL to run a
+    Python callback (the public pages' statement-timeout progress handler, Django's SQL
+    functions), while the other holds the GIL and waits for the mutex (reading a row,
+    arming that handler). Production never shares a connection between threads; with a
+    file the browser tests do not either. It lives in /dev/shm where there is one, so
+    commits cost no disk flush.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    memory = Path("/dev/shm")
+    folder = tempfile.mkdtemp(prefix="archive-tests-", dir=memory if memory.is_dir() else None)
+    database.setdefault("TEST", {})["NAME"] = str(Path(folder) / "test.sqlite3")
+    yield
+    shutil.rmtree(folder, ignore_errors=True)  # the database's -wal and -shm files too
 
 
 def pytest_collection_modifyitems(config, items):
