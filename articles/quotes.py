@@ -7,7 +7,9 @@ works on the normalised text and maps the match back to offsets in the original
 body, so the article page can highlight the exact passage.
 """
 
+import re
 import unicodedata
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
@@ -37,25 +39,43 @@ _CHAR_MAP = {
 }
 
 
-def _normalise_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Normalised text, and for each of its characters the index it came from."""
+# What normalising changes, each found whole: white space at either end, a run of white
+# space that is not one plain space, one character of the map. The text between two such
+# places (words and the single spaces between them) is copied as it is, in one piece.
+_CHANGED = re.compile(
+    r"\A\s+|\s+\Z|\s*[^\S ]\s*|\s{2,}|[" + "".join(map(re.escape, _CHAR_MAP)) + "]"
+)
+
+
+def _normalise_with_offsets(text: str) -> tuple[str, Sequence[int]]:
+    """Normalised text, and for each of its characters the index it came from.
+
+    A run of white space becomes one space, kept at the run's first character, and
+    leading and trailing white space is dropped; a character of `_CHAR_MAP` becomes its
+    plain form at the same index. Unchanged stretches are copied whole, so a body of
+    plain text costs a few slices, not a step per character.
+    """
+    if _CHANGED.search(text) is None:
+        return text, range(len(text))  # nothing to change
     out: list[str] = []
     offsets: list[int] = []
-    previous_space = True  # drop leading white space
-    for index, char in enumerate(text):
-        char = _CHAR_MAP.get(char, char)
-        if char.isspace():
-            if previous_space:
-                continue
-            char = " "
-            previous_space = True
+    done = 0  # text[:done] is in `out`
+    for match in _CHANGED.finditer(text):
+        start, end = match.span()
+        if start > done:
+            out.append(text[done:start])
+            offsets.extend(range(done, start))
+        if text[start].isspace():
+            if offsets and end < len(text):  # not leading, not trailing
+                out.append(" ")
+                offsets.append(start)
         else:
-            previous_space = False
-        out.append(char)
-        offsets.append(index)
-    while out and out[-1] == " ":
-        out.pop()
-        offsets.pop()
+            out.append(_CHAR_MAP[text[start]])
+            offsets.append(start)
+        done = end
+    if done < len(text):
+        out.append(text[done:])
+        offsets.extend(range(done, len(text)))
     return "".join(out), offsets
 
 
