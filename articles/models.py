@@ -1263,10 +1263,15 @@ class StatementEventQuerySet(models.QuerySet):
     def public_link_values(self, statement_ids) -> dict[int, list[dict]]:
         """The links of these statements to public events, as plain values by statement
         id, in the order the exports write them: one query. (Links of a draft statement
-        are the caller's to leave out: it asks for public statements.)"""
+        are the caller's to leave out: it asks for public statements.)
+
+        Ordered by statement first: the planner then starts from the links of these
+        statements. Ordered by event date alone, SQLite walked every published event in
+        date order and probed each for all the statements (0.8 s a chunk of 2,000 on
+        100,000 statements, against 4 ms)."""
         rows = (
             self.filter(statement_id__in=statement_ids, event__status=PublicationStatus.PUBLISHED)
-            .order_by("event__start_date", "event__title", "stance", "figure_kind")
+            .order_by("statement_id", "event__start_date", "event__title", "stance", "figure_kind")
             .values(
                 "statement_id",
                 "event__slug",
