@@ -84,26 +84,45 @@ def archive_generate(**options) -> dict[str, int]:
     """
     # The statement totals (articles/tallies.py) are recounted once at the end rather than
     # kept row by row: the transaction holds both, so no reader sees them apart.
+    progress = options.get("progress") or (lambda message: None)
     tallies.uninstall(using=connection.alias)
     try:
         return _generate_indexed(**options)
     finally:
+        progress("recounting the statement totals")
         tallies.rebuild(using=connection.alias)
+        # Fresh planner statistics, the totals and the search index included: without
+        # them PostgreSQL guesses a thousand rows where a million were just written and
+        # picks plans that take seconds (docs/benchmarks.md).
+        progress("refreshing the planner's statistics")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _generate_indexed(**options) -> dict[str, int]:
+    progress = options.get("progress") or (lambda message: None)
     if connection.vendor != "sqlite":
         counts = _generate(**options)
+        progress("indexing for search")
         index.catch_up(connection.alias)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + ", ".join(map(documents.pg_table, documents.DOCUMENTS)))
         return counts
     documents.sqlite_drop_triggers(connection)
     try:
         return _generate(**options)
     finally:
         missing = documents.sqlite_ensure_triggers(connection)
-        index.rebuild(connection.alias, documents.sqlite_missing_kinds(missing))
+        kinds = documents.sqlite_missing_kinds(missing)
+        index.rebuild(connection.alias, kinds, progress=_indexing(progress))
+
+
+def _indexing(progress: Callable[[str], None]) -> Callable[[str, int], None]:
+    """The search index's progress as the bar's "N of M" lines, one kind after another."""
+    totals = {}
+    with connection.cursor() as cursor:
+        for kind, (table, *_) in documents.DOCUMENTS.items():
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            totals[kind] = cursor.fetchone()[0]
+    return lambda kind, done: progress(f"search index, {kind}s: {done} of {totals[kind]}")
 
 
 def _generate(
@@ -242,10 +261,6 @@ def _generate(
         )
         if progress:
             progress(f"statements: {made} of {statements}")
-    # Fresh planner statistics: without them PostgreSQL guesses a thousand rows where a
-    # million were just written and picks plans that take seconds (docs/benchmarks.md).
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     return {
         "actors": len(actors),
         "outlets": len(outlets),

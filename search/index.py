@@ -89,12 +89,14 @@ def rebuild(
     kinds: Iterable[str] | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> int:
-    """Re-index every row of these kinds (all by default); return how many."""
+    """Re-index every row of these kinds (all by default); return how many.
+
+    `progress(kind, n)` is told after each batch how many rows of that kind are done."""
     connection = connections[using]
     done = 0
     for kind in kinds or documents.DOCUMENTS:
         table, _, _, _ = documents.DOCUMENTS[kind]
-        last = 0
+        last = of_kind = 0
         while True:
             with transaction.atomic(using=using), connection.cursor() as cursor:
                 cursor.execute(
@@ -106,8 +108,9 @@ def rebuild(
                 _write(cursor, kind, connection.vendor, ids)
             last = ids[-1]
             done += len(ids)
+            of_kind += len(ids)
             if progress:
-                progress(kind, done)
+                progress(kind, of_kind)
         with transaction.atomic(using=using), connection.cursor() as cursor:
             # Documents of rows that no longer exist (none, unless triggers were missing).
             key = "rowid" if connection.vendor == "sqlite" else "object_id"

@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from actors.models import Actor
 from articles.generate import archive_generate
@@ -64,6 +64,24 @@ def test_command_reports_and_refuses_a_repeated_seed():
         call_command("generate_archive", "--statements", "30", "--seed", "9")
     with pytest.raises(CommandError, match="must be positive"):
         call_command("generate_archive", "--statements", "0")
+
+
+def test_the_progress_bar_runs_to_the_end_of_the_work():
+    """Writing the rows is not all: the search index, the totals and the planner's
+    statistics follow, each shown, so the bar does not sit at 100 % with no word."""
+    out = io.StringIO()
+    call_command("generate_archive", "--statements", "40", "--seed", "4", stdout=out)
+    shown = out.getvalue()
+    lines = shown.splitlines()
+    written = shown.index("100% statements: 40 of 40")
+    if connection.vendor == "sqlite":  # the index is rebuilt once, kind by kind
+        assert shown.index("100% search index, statements: 40 of 40") > written
+        assert shown.index("100% search index, articles: 4 of 4") > written
+    else:  # the triggers marked the rows; they are indexed at the end
+        assert shown.index("indexing for search") > written
+    assert "recounting the statement totals" in lines[-3]
+    assert "refreshing the planner's statistics" in lines[-2]
+    assert lines[-1].startswith("Generated")
 
 
 def test_generated_events_have_every_sort_of_kind_and_valid_codes():

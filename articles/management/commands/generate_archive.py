@@ -1,3 +1,4 @@
+import re
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,13 +19,15 @@ class Command(BaseCommand):
             "--per-article", type=int, default=10, help="Statements per article (default 10)."
         )
 
-    def _progress_bar(self, total: int):
+    def _progress_bar(self):
         """A bar redrawn in place on a terminal; one line per step in a log."""
         started = time.monotonic()
 
         def show(message: str) -> None:
-            done = int(message.split(":")[1].split("of")[0]) if " of " in message else 0
-            share = done / total if total else 1
+            # "statements: 5000 of 1000000", "search index, statements: …", or a step
+            # without numbers ("recounting the statement totals"), shown as done.
+            numbers = re.search(r"(\d+) of (\d+)", message)
+            share = int(numbers[1]) / int(numbers[2]) if numbers and int(numbers[2]) else 1
             elapsed = time.monotonic() - started
             bar = "#" * int(share * 30)
             line = f"[{bar:<30}] {share:4.0%} {message} ({elapsed:.0f} s)"
@@ -43,7 +46,7 @@ class Command(BaseCommand):
                 statements=statements,
                 seed=seed,
                 statements_per_article=per_article,
-                progress=self._progress_bar(statements),
+                progress=self._progress_bar(),
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
