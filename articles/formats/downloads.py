@@ -119,7 +119,7 @@ class _Counted:
         self.rows = rows
         self.count = 0
 
-    def __iter__(self) -> Iterator[dict]:
+    def __iter__(self) -> Iterator:
         for row in self.rows:
             self.count += 1
             yield row

@@ -52,24 +52,24 @@ FORMATS = ("csv", "json", "atom")
 RETRY_AFTER = 30  # seconds a reader is asked to wait when every export slot is taken
 
 
-def rows(queryset: QuerySet, *, record: RecordType) -> Iterator[dict]:
-    """Every row of the queryset, read in chunks with their related rows.
+def rows(queryset: QuerySet, *, record: RecordType) -> Iterator:
+    """Every row of the queryset, read in chunks with their related rows, as the record
+    type's columns read them (`csv_text` and `json_text` turn each into its cells).
 
-    A type that declares a `plain_export` is read as plain values, in the queryset's
-    order, and its related values are loaded once per chunk; the others as model objects
-    from `for_export()`.
+    A type that declares a `plain_export` is read as plain values (a dict per row), in
+    the queryset's order, and its related values are loaded once per chunk; the others as
+    model objects from `for_export()`.
     """
     plain = record.plain_export
     if plain is None:
-        for obj in record.for_export(queryset).iterator(chunk_size=CHUNK_SIZE):
-            yield record.row(obj)
+        yield from record.for_export(queryset).iterator(chunk_size=CHUNK_SIZE)
         return
     values = queryset.prefetch_related(None).values(*plain.fields).iterator(CHUNK_SIZE)
+    related = plain.related() if plain.related is not None else None
     while chunk := list(itertools.islice(values, CHUNK_SIZE)):
-        if plain.related is not None:
-            plain.related(chunk)
-        for value in chunk:
-            yield record.row(value)
+        if related is not None:
+            related(chunk)
+        yield from chunk
 
 
 class _Lines:
@@ -101,14 +101,21 @@ def _inert(value):
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)
 
 
-def csv_text(rows: Iterable[dict], *, record: RecordType, bom: bool = True) -> Iterator[str]:
-    """The CSV file of these rows, piece by piece: the header (after the byte order mark),
-    then the rows, about a hundred lines per piece."""
+def csv_text(rows: Iterable, *, record: RecordType, bom: bool = True) -> Iterator[str]:
+    """The CSV file of these rows (from `rows()`), piece by piece: the header (after the
+    byte order mark), then the rows, about a hundred lines per piece."""
     writer = csv.writer(_Lines(), lineterminator="\r\n")
     yield (BOM if bom else "") + writer.writerow(record.column_names)
+    columns = list(record.columns.values())
     lines: list[str] = []
+    first = _FORMULA_FIRST
     for row in rows:
-        lines.append(writer.writerow([_inert(value) for value in row.values()]))
+        cells = [column(row) for column in columns]
+        # Most cells are text that starts harmlessly: only the others go through _inert.
+        line = writer.writerow(
+            [v if v.__class__ is str and v[:1] not in first else _inert(v) for v in cells]
+        )
+        lines.append(line)
         if len(lines) == LINES_PER_PIECE:
             yield "".join(lines)
             lines.clear()
@@ -116,12 +123,14 @@ def csv_text(rows: Iterable[dict], *, record: RecordType, bom: bool = True) -> I
         yield "".join(lines)
 
 
-def json_text(rows: Iterable[dict], *, record: RecordType) -> Iterator[str]:
-    """The JSON array of these rows, piece by piece; its closing bracket comes last."""
+def json_text(rows: Iterable, *, record: RecordType) -> Iterator[str]:
+    """The JSON array of these rows (from `rows()`), piece by piece; its closing bracket
+    comes last."""
     yield "["
     separator = "\n"
     for row in rows:
-        yield separator + json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False)
+        cells = record.row(row)
+        yield separator + json.dumps(cells, cls=DjangoJSONEncoder, ensure_ascii=False)
         separator = ",\n"
     yield "\n]\n"
 
