@@ -1,6 +1,7 @@
 """CSV, JSON and Atom exports of the lists, through `export_response`."""
 
 import csv
+import datetime
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -245,6 +246,39 @@ def test_rows_are_read_in_chunks_with_their_related_rows(monkeypatch, django_ass
     with django_assert_num_queries(10):
         rows = list(exports.rows(Statement.objects.published(), record=record_type("statements")))
     assert len(rows) == 7
+
+
+def test_a_speakers_roles_are_read_once_per_export_and_each_row_has_the_role_of_its_date(
+    monkeypatch, django_assert_num_queries
+):
+    """Speakers come back chunk after chunk: their roles are read for the first chunk that
+    names them and kept, and each statement still shows the role held on its own date."""
+    envoy = RoleFactory(
+        title="Envoy", start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2022, 12, 31)
+    )
+    minister = RoleFactory(
+        person=envoy.person, title="Minister", start_date=datetime.date(2023, 1, 1)
+    )
+    for year in (2021, 2023, 2021, 2023, 2021, 2023, 2021):
+        StatementFactory(speaker=envoy.person, said_on=datetime.date(year, 6, 1))
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 3)
+    statements = record_type("statements")
+    # 1 the statements' cursor; 1 the speaker's roles, for the first chunk only; then
+    # per chunk of 3 + 3 + 1 rows its mentioned actors and its event links: 1 + 1 + 2 * 3.
+    with django_assert_num_queries(8):
+        text = "".join(
+            exports.csv_text(
+                exports.rows(Statement.objects.published(), record=statements),
+                record=statements,
+                bom=False,
+            )
+        )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 7
+    assert {(row["said_on"][:4], row["speaker_role"]) for row in rows} == {
+        ("2021", envoy.label),
+        ("2023", minister.label),
+    }
 
 
 def test_export_links_keep_the_filters_and_drop_the_page():
