@@ -191,6 +191,24 @@ def test_a_statement_added_from_the_article_returns_to_the_article(editor_client
 
 
 @pytest.mark.django_db
+def test_a_statement_changed_from_its_row_on_the_article_returns_to_the_article(editor_client):
+    article = ArticleFactory(body=BODY, status="draft")
+    statement = StatementFactory(article=article, text="The crossing must open,")
+    change_url = reverse("admin:articles_article_change", args=[article.pk])
+    statement_url = reverse("admin:articles_statement_change", args=[statement.pk])
+    page = editor_client.get(change_url).content.decode()
+    link = f"{statement_url}?next={change_url.replace('/', '%2F')}"
+    assert f'href="{link}"' in page
+    data = admin_form_data(editor_client.get(link))
+    data["translation"] = "Le passage doit ouvrir,"
+    response = editor_client.post(link, data)
+    assert response.status_code == 302
+    assert response.url == change_url
+    statement.refresh_from_db()
+    assert statement.translation == "Le passage doit ouvrir,"
+
+
+@pytest.mark.django_db
 def test_an_event_created_from_the_article_is_filled_in_and_linked_to_it(editor_client):
     article = ArticleFactory(
         title="Blinken meets Shoukry in Cairo",
