@@ -1,13 +1,15 @@
-"""Deep pages seek to a remembered sort key instead of skipping rows: same rows, cheaper.
+"""Deep pages read their ids first, then only their rows: same rows, cheaper.
 
-`ArchivePaginator` remembers the sort key of every `BOUNDARY_EVERY`th row and seeks to
-the nearest one for a page deeper than `DEEP` rows. These tests make both small and check
-that every page of every sort shows exactly the rows that plain OFFSET paging shows.
+`ArchivePaginator` reads the ids of a page deeper than `DEEP` rows from the sort alone
+and then joins those rows. These tests make `DEEP` small and check that every page of
+every sort shows exactly the rows that plain OFFSET paging shows, in the same order.
 """
 
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Statement
 from articles.records.actors import listing
@@ -20,7 +22,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def small_steps(monkeypatch, settings):
-    monkeypatch.setattr(lists.ArchivePaginator, "BOUNDARY_EVERY", 4)
     monkeypatch.setattr(lists.ArchivePaginator, "DEEP", 5)
     settings.PAGE_SIZE = 3
 
@@ -60,7 +61,7 @@ def test_most_quoted_actors_page_deep_by_their_counts(client, small_steps):
     expected = list(
         listing().order_by("-statement_count", "name", "pk").values_list("pk", flat=True)
     )
-    assert len(expected) > 5 * 3  # deeper than DEEP rows: the last pages seek
+    assert len(expected) > 5 * 3  # deeper than DEEP rows: the last pages read ids first
     pages = -(-len(expected) // 3)
     seen = [
         pk
@@ -68,3 +69,18 @@ def test_most_quoted_actors_page_deep_by_their_counts(client, small_steps):
         for pk in listed_ids(client, "/actors/", sort="most_quoted", page=number)
     ]
     assert seen == expected
+
+
+def test_a_deep_page_joins_only_its_own_rows(client, small_steps):
+    """The deep page's row query names its ids: it never joins the rows above it."""
+    article = ArticleFactory()
+    for day in range(10):
+        StatementFactory(article=article, said_on=datetime.date(2023, 10, 1 + day))
+    expected = list(
+        Statement.objects.published().order_by("-said_on", "-pk").values_list("pk", flat=True)
+    )
+    with CaptureQueriesContext(connection) as captured:
+        assert listed_ids(client, "/statements/", page=3) == expected[6:9]
+    joined = [q["sql"] for q in captured if "articles_article" in q["sql"]]
+    assert joined and not any("OFFSET" in sql for sql in joined), joined
+    assert any(all(f"{pk}" in sql for pk in expected[6:9]) for sql in joined), joined
