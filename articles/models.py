@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from actors.models import COUNTRY_CODE_REGEX, Actor, Role
 
 from . import dates, quotes
+from .lookups import Among
 
 LANGUAGE_TAG_REGEX = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
@@ -496,7 +497,7 @@ class StatementQuerySet(models.QuerySet):
     def mentioned_slugs(self, ids) -> dict[int, list[str]]:
         """The slugs of the actors each of these statements mentions, in slug order, by
         statement id: one query, read as plain values."""
-        through = self.model.mentioned_actors.through.objects.filter(statement_id__in=ids)
+        through = self.model.mentioned_actors.through.objects.filter(Among(F("statement_id"), ids))
         slugs: dict[int, list[str]] = {}
         for statement_id, slug in through.order_by("actor__slug").values_list(
             "statement_id", "actor__slug"
@@ -1270,7 +1271,9 @@ class StatementEventQuerySet(models.QuerySet):
         date order and probed each for all the statements (0.8 s a chunk of 2,000 on
         100,000 statements, against 4 ms)."""
         rows = (
-            self.filter(statement_id__in=statement_ids, event__status=PublicationStatus.PUBLISHED)
+            self.filter(
+                Among(F("statement_id"), statement_ids), event__status=PublicationStatus.PUBLISHED
+            )
             .order_by("statement_id", "event__start_date", "event__title", "stance", "figure_kind")
             .values(
                 "statement_id",
