@@ -193,9 +193,14 @@ class ExportRelated:
 def _links_column(key: str):
     """One column of the statement's event links, aligned: the n-th value of `event`,
     `stance`, `figure_kind`, … belongs to the same link."""
-    return lambda row: "; ".join(
-        "" if (v := link[key]) is None else str(v) for link in row["links"]
-    )
+
+    def column(row: dict) -> str:
+        links = row["links"]
+        if not links:  # most statements: no generator, no join
+            return ""
+        return "; ".join("" if (v := link[key]) is None else str(v) for link in links)
+
+    return column
 
 
 def _role(row: dict) -> str:
