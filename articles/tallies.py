@@ -11,9 +11,11 @@ leaves them as they were. Every worker and machine reads the same totals.
 A row of the table is (scope, scope value, facet, facet value, n): how many public
 statements have that facet value, among all of them (scope "") or among those of one
 kind, channel, attribution state or language (scope "kind" and the kind, …), which is
-what the list counts when one of those filters is chosen. Facet "all" is the number of
-statements of the scope. The facets of a list narrowed by any other filter are grouped
-from its rows, as before.
+what the list counts when one of those filters is chosen, or among those said in one
+month (scope "month", value "2024-01"), which a date range of whole months adds up
+(`month_scope`). Facet "all" is the number of statements of the scope. The facets of a
+list narrowed by any other filter, or by dates that cut a month, are grouped from its
+rows, as before.
 
 Stances count statements, not links: a statement is counted once under each stance it
 takes on a public event. Its stances are kept on the statement itself as one bit each
@@ -27,6 +29,7 @@ fails while a trigger on another table names it: the triggers are dropped before
 drops them while it writes and rebuilds once at the end.
 """
 
+import datetime
 from collections import Counter
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
@@ -44,6 +47,8 @@ LINKS = StatementEvent._meta.db_table
 
 # The filters whose rows the table counts, by their column (and list filter name).
 SCOPES = ("kind", "channel", "verification", "language")
+# And the month a statement was said in: the date filters' scope, of whole months.
+MONTH = "month"
 
 # One bit of `stance_mask` per stance.
 STANCE_BITS = {stance: 1 << i for i, stance in enumerate(StatementEvent.Stance.values)}
@@ -54,6 +59,18 @@ STANCE_MASK_OF_LINKS = "SUM(DISTINCT CASE l.stance {} END)".format(
 )
 OUTLET_OF = f"SELECT a.outlet_id FROM {ARTICLES} a WHERE a.id = {{r}}.article_id"
 YEAR_OF = {"sqlite": "substr({r}.said_on, 1, 4)", "postgresql": "to_char({r}.said_on, 'YYYY')"}
+MONTH_OF = {
+    "sqlite": "substr({r}.said_on, 1, 7)",
+    "postgresql": "to_char({r}.said_on, 'YYYY-MM')",
+}
+
+
+def _scope_values(vendor: str, r: str) -> list[tuple[str, str]]:
+    """Each scope and its value for the statement row `r`, as SQL."""
+    return [
+        *((f"'{scope}'", f"{r}.{scope}") for scope in SCOPES),
+        (f"'{MONTH}'", MONTH_OF[vendor].format(r=r)),
+    ]
 
 
 def _facets(vendor: str, r: str, outlet: str = "") -> list[tuple[str, str, str]]:
@@ -94,7 +111,7 @@ def _row_totals(vendor: str, r: str, sign: int) -> str:
     """Add `sign` to every total that the statement row `r` (NEW or OLD) counts in."""
     scopes = " UNION ALL ".join(
         ["SELECT '' AS scope, '' AS scope_value"]
-        + [f"SELECT '{scope}', {r}.{scope}" for scope in SCOPES]
+        + [f"SELECT {scope}, {value}" for scope, value in _scope_values(vendor, r)]
     )
     facets = " UNION ALL ".join(
         f"SELECT '{facet}' AS facet, {value} AS facet_value" + (f" WHERE {when}" if when else "")
@@ -106,16 +123,15 @@ def _row_totals(vendor: str, r: str, sign: int) -> str:
     )
 
 
-def _outlet_moved(r: str, sign: int) -> str:
+def _outlet_moved(vendor: str, r: str, sign: int) -> str:
     """An article changed outlet: add `sign` × its public statements to the outlet
     totals of `r` (its OLD or NEW row), in every scope."""
     where = f"WHERE st.article_id = {r}.id AND st.is_public"
     counts = " UNION ALL ".join(
         [f"SELECT '' AS scope, '' AS scope_value, COUNT(*) AS k FROM {STATEMENTS} st {where}"]
         + [
-            f"SELECT '{scope}', st.{scope}, COUNT(*) FROM {STATEMENTS} st {where} "
-            f"GROUP BY st.{scope}"
-            for scope in SCOPES
+            f"SELECT {scope}, {value}, COUNT(*) FROM {STATEMENTS} st {where} GROUP BY {value}"
+            for scope, value in _scope_values(vendor, "st")
         ]
     )
     return (
@@ -164,7 +180,7 @@ def _sqlite_triggers() -> dict[str, str]:
         f"BEGIN {_row_totals(v, 'OLD', -1)}; {_row_totals(v, 'NEW', 1)}; END",
         "statement_tally_outlet": f"AFTER UPDATE ON {ARTICLES} "
         f"WHEN OLD.outlet_id IS NOT NEW.outlet_id "
-        f"BEGIN {_outlet_moved('OLD', -1)}; {_outlet_moved('NEW', 1)}; END",
+        f"BEGIN {_outlet_moved(v, 'OLD', -1)}; {_outlet_moved(v, 'NEW', 1)}; END",
         "statement_stances_insert": f"AFTER INSERT ON {LINKS} "
         f"BEGIN {_set_masks('id = NEW.statement_id', v)}; END",
         "statement_stances_delete": f"AFTER DELETE ON {LINKS} "
@@ -196,7 +212,7 @@ def _postgresql_functions() -> dict[str, tuple[str, str, str]]:
             ARTICLES,
             "UPDATE",
             f"""IF OLD.outlet_id IS DISTINCT FROM NEW.outlet_id THEN
-                {_outlet_moved("OLD", -1)}; {_outlet_moved("NEW", 1)};
+                {_outlet_moved(v, "OLD", -1)}; {_outlet_moved(v, "NEW", 1)};
             END IF;""",
         ),
         "statement_stances": (
@@ -319,10 +335,11 @@ def _recount_masks(cursor, vendor: str) -> None:
 
 
 def _recount(cursor, vendor: str) -> Counter:
-    """Every total, from two passes over the public statements: the facets but the
+    """Every total, from three passes over the public statements: the facets but the
     speakers grouped by the columns they read (thousands of groups), then the speakers
-    by the scopes' columns. The groups are spread over scopes and facets here."""
-    year = YEAR_OF[vendor].format(r="r")
+    by the scopes' columns, then the speakers by month. The groups are spread over scopes
+    and facets here."""
+    month = MONTH_OF[vendor].format(r="r")
     counted: Counter = Counter()
     scoped = ", ".join(f"r.{scope}" for scope in SCOPES)
 
@@ -330,9 +347,9 @@ def _recount(cursor, vendor: str) -> Counter:
         return [("", ""), *zip(SCOPES, values, strict=True)]
 
     cursor.execute(
-        f"SELECT {scoped}, a.outlet_id, {year}, r.stance_mask, COUNT(*) FROM {STATEMENTS} r "
+        f"SELECT {scoped}, a.outlet_id, {month}, r.stance_mask, COUNT(*) FROM {STATEMENTS} r "
         f"JOIN {ARTICLES} a ON a.id = r.article_id WHERE r.is_public "
-        f"GROUP BY {scoped}, a.outlet_id, {year}, r.stance_mask"
+        f"GROUP BY {scoped}, a.outlet_id, {month}, r.stance_mask"
     )
     for row in cursor.fetchall():
         values, (outlet, said_in, mask, n) = row[: len(SCOPES)], row[len(SCOPES) :]
@@ -340,9 +357,9 @@ def _recount(cursor, vendor: str) -> Counter:
             ("all", ""),
             *zip(SCOPES, values, strict=True),
             ("outlet", str(outlet)),
-            ("year", said_in),
+            ("year", said_in[:4]),
         ] + [("stance", stance) for stance, bit in STANCE_BITS.items() if (mask or 0) & bit]
-        for scope in scopes(values):
+        for scope in (*scopes(values), (MONTH, said_in)):
             for facet in facets:
                 counted[scope + facet] += n
     cursor.execute(
@@ -353,7 +370,26 @@ def _recount(cursor, vendor: str) -> Counter:
         values, (speaker, n) = row[: len(SCOPES)], row[len(SCOPES) :]
         for scope in scopes(values):
             counted[(*scope, "speaker", str(speaker))] += n
+    cursor.execute(
+        f"SELECT {month}, r.speaker_id, COUNT(*) FROM {STATEMENTS} r "
+        f"WHERE r.is_public GROUP BY {month}, r.speaker_id"
+    )
+    for said_in, speaker, n in cursor.fetchall():
+        counted[(MONTH, said_in, "speaker", str(speaker))] += n
     return counted
+
+
+def month_scope(start, end) -> tuple[str, list[str]] | None:
+    """The month scope of a date range that cuts no month: ("month", [first, last]), each
+    "YYYY-MM" or "" where the range is open; None when a date falls inside a month (its
+    rows are grouped instead)."""
+    if start is not None and start.day != 1:
+        return None
+    if end is not None and (end + datetime.timedelta(days=1)).day != 1:
+        return None
+    if start is None and end is None:
+        return None
+    return MONTH, [f"{d:%Y-%m}" if d is not None else "" for d in (start, end)]
 
 
 def totals(facet: str, *, scope: str = "", values: list[str] = ()) -> dict[str, int]:
@@ -361,9 +397,13 @@ def totals(facet: str, *, scope: str = "", values: list[str] = ()) -> dict[str, 
     among those whose `scope` is one of `values` (summed: a statement has one kind, one
     channel, one attribution state). Values no statement has any longer are left out.
 
-    Every facet of a scope is read in one query, once per generation of the archive
-    (`freshness`): the list's count and its six facets cost one query together."""
-    key = (scope, sorted(values))
+    For the month scope, `values` are the first and last month, "" where open
+    (`month_scope`), and the totals are summed over every month between.
+
+    Every facet of a scope but the speakers (`top_related` reads those) is read in one
+    query, once per generation of the archive (`freshness`): the list's count and its
+    facets cost one query together."""
+    key = (scope, list(values) if scope == MONTH else sorted(values))
     return freshness.cached("statement_totals", key, lambda: _read(scope, values)).get(facet, {})
 
 
@@ -374,11 +414,17 @@ def _chosen(rows, scope: str, values: list[str]):
         return rows.filter(scope_value="")
     if scope == "language":
         return rows.filter(Q(*[Q(scope_value__iexact=value) for value in values], _connector=Q.OR))
+    if scope == MONTH:
+        first, last = values
+        return rows.filter(
+            Q(scope_value__gte=first) if first else Q(), Q(scope_value__lte=last) if last else Q()
+        )
     return rows.filter(scope_value__in=values)
 
 
 def _read(scope: str, values: list[str]) -> dict[str, dict[str, int]]:
     rows = _chosen(StatementTally.objects.filter(scope=scope, n__gt=0), scope, values)
+    rows = rows.exclude(facet="speaker")  # thousands of rows: `top_related` ranks them
     found: dict[str, dict[str, int]] = {}
     for facet, value, n in rows.values_list("facet", "facet_value", "n"):
         counts = found.setdefault(facet, {})
@@ -399,12 +445,16 @@ def top_related(
     integer = "INTEGER" if connection.vendor == "sqlite" else "BIGINT"
     chosen = list(values) if scope else [""]
     compare = "UPPER(t.scope_value) IN ({})" if scope == "language" else "t.scope_value IN ({})"
+    compare = compare.format(", ".join(["%s"] * len(chosen)))
     if scope == "language":
         chosen = [value.upper() for value in chosen]
+    if scope == MONTH:  # from the first month to the last, either open
+        chosen = [chosen[0], chosen[1] or "9999-99"]
+        compare = "t.scope_value >= %s AND t.scope_value <= %s"
     sql = (
         f"SELECT r.{value}, r.{label}, SUM(t.n) AS total FROM {TABLE} t "
         f"JOIN {table} r ON r.{pk} = CAST(t.facet_value AS {integer}) "
-        f"WHERE t.scope = %s AND {compare.format(', '.join(['%s'] * len(chosen)))} "
+        f"WHERE t.scope = %s AND {compare} "
         f"AND t.facet = %s AND t.n > 0 "
         f"GROUP BY r.{pk}, r.{value}, r.{label} ORDER BY total DESC, r.{label} LIMIT %s"
     )

@@ -57,6 +57,7 @@ def recounted() -> dict[tuple[str, str, str, str], int]:
         ] + [("stance", stance) for stance in stances]
         scopes = [("", ""), ("kind", statement.kind), ("channel", statement.channel)]
         scopes += [("verification", statement.verification), ("language", statement.language)]
+        scopes += [("month", f"{statement.said_on:%Y-%m}")]
         for scope in scopes:
             for value in values:
                 totals[(*scope, *value)] += 1
@@ -109,6 +110,13 @@ def assert_right(client) -> None:
         {"channel": "interview"},
         {"kind": "paraphrase"},
         {"language": "EN"},
+        # Whole months: read from the month totals, summed over the range.
+        {"date_from": "2023-10-01", "date_to": "2023-10-31"},
+        {"date_from": "2023-11-01"},
+        {"date_to": "2023-12-31"},
+        {"date_from": "2023-01-01", "date_to": "2024-12-31"},
+        # A range that cuts a month: grouped from the rows.
+        {"date_from": "2023-10-15", "date_to": "2024-10-30"},
     ):
         count, facets = shown(client, params)
         expected_count, expected_facets = grouped(params)
@@ -277,6 +285,15 @@ def test_the_list_reads_its_count_and_facets_from_the_totals(
         client.get(STATEMENTS, {"kind": "quote", "speaker": archive["speakers"][0].slug})
     grouping = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and "tally" not in q["sql"]]
     assert grouping, "a list narrowed by a speaker groups its own rows"
+    # Dates of whole months are read from the month totals; a cut month is grouped.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(STATEMENTS, {"date_from": "2023-01-01", "date_to": "2023-12-31"})
+    grouping = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and "tally" not in q["sql"]]
+    assert grouping == []
+    with CaptureQueriesContext(connection) as queries:
+        client.get(STATEMENTS, {"date_from": "2023-01-02", "date_to": "2023-12-31"})
+    grouping = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and "tally" not in q["sql"]]
+    assert grouping, "a range that cuts a month groups its own rows"
 
 
 def test_triggers_of_an_earlier_definition_are_replaced_and_recounted_by_migrate(archive):

@@ -617,6 +617,10 @@ class ListFilterSet(django_filters.FilterSet):
     # scope, and the filters whose values are scopes.
     TALLY_COUNT: Callable[..., int] | None = None
     TALLIED: tuple[str, ...] = ()
+    # The date filters (from, until) and the scope of their range when the totals count
+    # it (whole months), else None.
+    TALLIED_DATES: tuple[str, ...] = ()
+    TALLY_DATES: Callable[..., tuple[str, list[str]] | None] | None = None
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return filter_text(queryset, value)
@@ -632,7 +636,8 @@ class ListFilterSet(django_filters.FilterSet):
     def tally_scope(self, without: str = "") -> tuple[str, list[str]] | None:
         """The rows as the kept totals count them (`articles/tallies.py`), the filter
         `without` left out: ("", []) with no filter, (name, values) with only one filter
-        of `TALLIED`; None when other filters narrow them, or the type keeps no totals."""
+        of `TALLIED`, the range's scope with only the date filters (`TALLY_DATES`); None
+        when other filters narrow them, or the type keeps no totals."""
         if self.TALLY_COUNT is None:
             return None
         chosen = {
@@ -642,6 +647,9 @@ class ListFilterSet(django_filters.FilterSet):
         }
         if not chosen:
             return "", []
+        if self.TALLY_DATES is not None and chosen.keys() <= set(self.TALLIED_DATES):
+            start, end = self.TALLIED_DATES
+            return self.TALLY_DATES(chosen.get(start), chosen.get(end))
         if len(chosen) == 1:
             name, values = chosen.popitem()
             if name in self.TALLIED:
