@@ -729,12 +729,15 @@ class Statement(models.Model):
                 condition=Q(is_public=True),
                 name="statement_public_kind_idx",
             ),
+            # a channel's or an attribution state's, in the list's order (an eighth of a
+            # million rows sorted for 25 otherwise),
             models.Index(
-                fields=["channel"], condition=Q(is_public=True), name="statement_public_channel_idx"
+                fields=["channel", "-said_on", "-id"],
+                condition=Q(is_public=True),
+                name="statement_public_channel_idx",
             ),
-            # the attribution (verification) filter and facet,
             models.Index(
-                fields=["verification"],
+                fields=["verification", "-said_on", "-id"],
                 condition=Q(is_public=True),
                 name="statement_public_verif_idx",
             ),
