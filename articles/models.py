@@ -336,6 +336,29 @@ class Article(models.Model):
                 condition=Q(status=PublicationStatus.PUBLISHED),
                 name="article_public_feed_idx",
             ),
+            # Public articles only, so the list reads an index and never the rows with
+            # their bodies: its order, the title sort, and the outlet and language facets
+            # (each a scan of 100,000 rows at a million statements otherwise).
+            models.Index(
+                fields=["-published_on", "title", "id"],
+                condition=Q(status=PublicationStatus.PUBLISHED),
+                name="article_public_date_idx",
+            ),
+            models.Index(
+                fields=["title", "id"],
+                condition=Q(status=PublicationStatus.PUBLISHED),
+                name="article_public_title_idx",
+            ),
+            models.Index(
+                fields=["outlet", "published_on"],
+                condition=Q(status=PublicationStatus.PUBLISHED),
+                name="article_public_outlet_idx",
+            ),
+            models.Index(
+                fields=["language", "published_on"],
+                condition=Q(status=PublicationStatus.PUBLISHED),
+                name="article_public_language_idx",
+            ),
         ]
 
     def __str__(self):
