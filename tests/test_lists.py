@@ -9,6 +9,8 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actors.models import Actor
@@ -584,6 +586,24 @@ def test_repeated_codes_filter_by_either_and_show_names(client, demo):
     assert sorted(a.title for a in listed(response)) == ["Arabic report", "French report"]
     assert "Language: Arabic" in text(response) and "Language: French" in text(response)
     assert '<option value="ar" selected>Arabic</option>' in response.content.decode()
+
+
+def test_a_language_matches_its_tag_in_any_case_on_both_lists(client):
+    brazil = ArticleFactory(language="pt-BR", title="Relatório")
+    ArticleFactory(language="pt", title="Relato")
+    StatementFactory(article=brazil, language="pt-BR", text="Vamos continuar.")
+    for typed in ("pt-br", "PT-BR", "pt-BR"):
+        assert [a.title for a in listed(client.get(ARTICLES, {"language": typed}))] == ["Relatório"]
+        assert [s.text for s in listed(client.get(STATEMENTS, {"language": typed}))] == [
+            "Vamos continuar."
+        ]
+    # Matched as the stored spellings, so the language index serves it.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(ARTICLES, {"language": "PT-br"})
+    assert not [q["sql"] for q in queries if '"language" LIKE' in q["sql"] or "UPPER(" in q["sql"]]
+    # A well-formed tag nobody uses lists nothing, and says so without an error.
+    response = client.get(ARTICLES, {"language": "xx"})
+    assert response.status_code == 200 and listed(response) == []
 
 
 def test_each_value_has_a_chip_that_removes_only_it(client, demo):

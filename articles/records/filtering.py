@@ -367,6 +367,8 @@ class AnyOf(django_filters.Filter):
         one = self.one
         one.parent = getattr(self, "parent", None)
         one.model = getattr(self, "model", None)
+        if isinstance(one, CodeFilter) and one.lookup_expr == "iexact":
+            return qs.filter(**{f"{one.field_name}__in": one.spellings(value)})
         if len(value) == 1:
             return one.filter(qs, value[0])
         if one.method is None:
@@ -532,6 +534,13 @@ class CodeField(forms.CharField):
 
 class CodeFilter(django_filters.Filter):
     field_class = CodeField
+
+    def spellings(self, values: Iterable[str]) -> list[str]:
+        """The codes in use that match `values` in any case ("EN" finds "en"): an `IN`
+        of those uses the column's index, which a case-insensitive comparison (SQLite's
+        `LIKE`, PostgreSQL's `UPPER()`) does not."""
+        wanted = {value.casefold() for value in values}
+        return [code for code, _ in self.extra["options"] if code and code.casefold() in wanted]
 
 
 def _code_filter(
