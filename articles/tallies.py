@@ -29,7 +29,7 @@ fails while a trigger on another table names it: the triggers are dropped before
 drops them while it writes and rebuilds once at the end.
 """
 
-import datetime
+import calendar
 from collections import Counter
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
@@ -385,11 +385,11 @@ def month_scope(start, end) -> tuple[str, list[str]] | None:
     rows are grouped instead)."""
     if start is not None and start.day != 1:
         return None
-    if end is not None and (end + datetime.timedelta(days=1)).day != 1:
+    if end is not None and end.day != calendar.monthrange(end.year, end.month)[1]:
         return None
     if start is None and end is None:
         return None
-    return MONTH, [f"{d:%Y-%m}" if d is not None else "" for d in (start, end)]
+    return MONTH, [f"{d.year:04d}-{d.month:02d}" if d is not None else "" for d in (start, end)]
 
 
 def totals(facet: str, *, scope: str = "", values: list[str] = ()) -> dict[str, int]:

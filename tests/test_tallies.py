@@ -325,3 +325,23 @@ def test_triggers_of_an_earlier_definition_are_replaced_and_recounted_by_migrate
     assert kept() == recounted()
     StatementFactory(article=archive["articles"][0])
     assert kept() == recounted()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "scope"),
+    [
+        (
+            datetime.date(2023, 10, 1),
+            datetime.date(2023, 10, 31),
+            ("month", ["2023-10", "2023-10"]),
+        ),
+        (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29), ("month", ["2024-02", "2024-02"])),
+        (None, datetime.date(9999, 12, 31), ("month", ["", "9999-12"])),
+        (datetime.date(1, 1, 1), None, ("month", ["0001-01", ""])),
+        (datetime.date(2023, 10, 2), None, None),
+        (None, datetime.date(2023, 2, 28), ("month", ["", "2023-02"])),
+        (None, datetime.date(2024, 2, 28), None),  # a leap year: the 29th ends February
+    ],
+)
+def test_only_ranges_of_whole_months_have_a_month_scope(start, end, scope):
+    assert tallies.month_scope(start, end) == scope
