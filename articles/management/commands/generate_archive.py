@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.generate import archive_generate
+from articles.generate import archive_generate, archive_vacuum
 
 
 class Command(BaseCommand):
@@ -41,15 +41,17 @@ class Command(BaseCommand):
     def handle(self, *args, statements, seed, per_article, **options):
         if statements < 1 or per_article < 1:
             raise CommandError("--statements and --per-article must be positive.")
+        progress = self._progress_bar()
         try:
             counts = archive_generate(
                 statements=statements,
                 seed=seed,
                 statements_per_article=per_article,
-                progress=self._progress_bar(),
+                progress=progress,
             )
         except ValueError as error:
             raise CommandError(str(error)) from None
+        archive_vacuum(progress)
         if self.stdout.isatty():
             self.stdout.write("")
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
