@@ -264,6 +264,10 @@ if not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"SITE_URL must start with https:// or http://, not {SITE_URL!r}")
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+# A search matching more rows than this is broad: lists and the search page give its
+# count as "more than", list its first rows in the list's order (newest first) instead of
+# ranking them all, and count no facets of it (search/engine.py, docs/decisions.md).
+SEARCH_BROAD_MATCHES = env_int("SEARCH_BROAD_MATCHES", 10_000)
 
 # Live exports (`?format=csv|json` on a list): a list with more rows than this is refused
 # with a message pointing to narrower filters and the prepared downloads, so no export

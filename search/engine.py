@@ -8,6 +8,12 @@ forms), so both databases match the same words.
 
 - `filter_text(queryset, q)` narrows any archive queryset (Actor, Statement, Article,
   Event) to the rows matching `q`; every list's `q` filter and the search page use it.
+- `matches_more_than(queryset, q, limit)`: whether the words match more than `limit`
+  rows of the type's index (drafts included: a hint for how to read the rows, never a
+  number shown), one capped count of the index alone.
+- `filter_text(queryset, q, broad=True)` gives the same rows for a query known to be
+  broad, read in the order of the queryset's own index (newest first) rather than looked
+  up match by match, which on SQLite costs a sort of every match.
 - `rank(queryset, q)` filters as above, adds `search_rank` and orders best first.
 - `highlight(queryset, q)` reads each row's title and snippet text in one query and
   returns {pk: Highlight}: the ORIGINAL text with the matching words wrapped in
@@ -21,9 +27,10 @@ published queryset of their surface, and these functions only ever narrow it.
 import dataclasses
 import re
 
-from django.db import connection
-from django.db.models import FloatField, QuerySet, Value
+from django.db import connection, connections
+from django.db.models import F, FloatField, Func, IntegerField, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -189,8 +196,34 @@ def _matching_sql(kind: str, expression: str) -> tuple[str, list[str]]:
     return f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]
 
 
-def filter_text(queryset: QuerySet, q: str) -> QuerySet:
-    """The rows of `queryset` matching `q`; an empty `q` leaves it unchanged."""
+def _capped_sql(kind: str, expression: str, limit: int) -> tuple[str, list]:
+    sql, params = _matching_sql(kind, expression)
+    return f"SELECT COUNT(*) FROM ({sql} LIMIT {int(limit) + 1}) capped", params
+
+
+def matches_more_than(queryset: QuerySet, q: str, limit: int) -> bool:
+    """Whether the positive words of `q` match more than `limit` documents of the type's
+    index, drafts included: one count that stops at `limit + 1` (about a millisecond
+    on a million statements). A hint for how to read the rows; never shown."""
+    q = (q or "").strip()[:MAX_QUERY_LENGTH]
+    parsed = parse_query(q)
+    if not parsed.groups:
+        return False
+    expression = tsquery_expression(parsed) if _is_postgres() else fts5_expression(parsed)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(*_capped_sql(_kind(queryset), expression, limit))
+        return cursor.fetchone()[0] > limit
+
+
+def filter_text(queryset: QuerySet, q: str, *, broad: bool = False) -> QuerySet:
+    """The rows of `queryset` matching `q`; an empty `q` leaves it unchanged.
+
+    `broad` (the words match many rows, `matches_more_than`) changes how the database
+    reads them, not which: on SQLite the matches are then not looked up by id one by one
+    and sorted, but the queryset's order index is walked and each row tested against
+    them, which finds a page of a word in a quarter of the rows at once. (Given for a
+    rare word it would walk the whole index: only a caller that knows says so.)
+    """
     q = (q or "").strip()[:MAX_QUERY_LENGTH]
     if not q:
         return queryset
@@ -203,7 +236,19 @@ def filter_text(queryset: QuerySet, q: str) -> QuerySet:
         any_of = _pg_any if _is_postgres() else _fts5_any
         return queryset.exclude(pk__in=RawSQL(*_matching_sql(kind, any_of(parsed.excluded))))
     expression = tsquery_expression(parsed) if _is_postgres() else fts5_expression(parsed)
-    return queryset.filter(pk__in=RawSQL(*_matching_sql(kind, expression)))
+    sql, params = _matching_sql(kind, expression)
+    if broad and not _is_postgres():
+        # `+id IN (…)`: the same test, which SQLite cannot answer from the primary key,
+        # so it keeps the index that gives the queryset's order.
+        return queryset.filter(In(_Unindexed(F("pk")), RawSQL(sql, params)))
+    return queryset.filter(pk__in=RawSQL(sql, params))
+
+
+class _Unindexed(Func):
+    """`+column`: the same value, which SQLite does not look up in an index."""
+
+    template = "+%(expressions)s"
+    output_field = IntegerField()
 
 
 def rank(queryset: QuerySet, q: str) -> QuerySet:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
@@ -27,7 +28,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from actors.models import Actor
-from search.engine import filter_text
+from search.engine import filter_text, matches_more_than
 
 from .. import freshness
 from ..dates import INVALID_DATE_MESSAGE, ISO_FORMAT
@@ -631,8 +632,26 @@ class ListFilterSet(django_filters.FilterSet):
     TALLIED_DATES: tuple[str, ...] = ()
     TALLY_DATES: Callable[..., tuple[str, list[str]] | None] | None = None
 
+    _by_id = False  # qs_counted(): the matches of words found by id
+
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return filter_text(queryset, value)
+        # Words in more than SEARCH_BROAD_MATCHES documents are read in the list's
+        # order index (search/engine.py); whether they are is read once per generation.
+        limit = settings.SEARCH_BROAD_MATCHES
+        key = (queryset.model._meta.label, value, limit)
+        broad = not self._by_id and freshness.cached(
+            "broad-words", key, lambda: matches_more_than(queryset, value, limit)
+        )
+        return filter_text(queryset, value, broad=broad)
+
+    def qs_counted(self) -> QuerySet:
+        """The rows of `qs`, unordered, as counting reads them best: the matches of
+        broad words found by id (stopping early), not in the list's order index."""
+        self._by_id = True
+        try:
+            return self.qs_without("").order_by()
+        finally:
+            self._by_id = False
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset  # applied in filter_queryset, after every other filter

@@ -222,22 +222,47 @@ class ArchivePaginator(Paginator):
 
     DEEP = 5000  # rows above a page before its ids are read first
 
-    def __init__(self, *args, known_count: Callable[[], int | None] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        known_count: Callable[[], int | None] | None = None,
+        cap: int | None = None,
+        counted: QuerySet | None = None,
+        **kwargs,
+    ):
         """`known_count`, when it answers, counts the rows without reading them (the
-        totals kept for the statement list)."""
+        totals kept for the statement list). With `cap`, counting stops past `cap` rows:
+        the list then has `cap` rows (`capped`), and the page says "more than".
+        `counted`, when given, is the same rows as the database counts them best."""
         super().__init__(*args, **kwargs)
         self.known_count = known_count
+        self.cap = cap
+        self.counted = counted
 
     def _key(self):
         return freshness.query_key(self.object_list)
 
     @cached_property
-    def count(self) -> int:
+    def _found(self) -> int:
+        """The rows counted: all of them, or `cap + 1` when there are more than `cap`."""
         known = self.known_count() if self.known_count is not None else None
         if known is not None:
             return known
-        rows = self.object_list
-        return freshness.cached("count", self._key(), rows.count)
+        rows = self.object_list if self.counted is None else self.counted
+        key = freshness.query_key(rows)
+        if self.cap is None:
+            return freshness.cached("count", key, rows.count)
+        at_most = self.cap + 1
+        return freshness.cached("count", (key, at_most), rows[:at_most].count)
+
+    @cached_property
+    def count(self) -> int:
+        return self._found if self.cap is None else min(self._found, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """Whether more rows match than the list gives (`cap`)."""
+        return self.cap is not None and self._found > self.cap
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
@@ -278,6 +303,11 @@ def paginate(
     if number > pages:
         message = f"Page {number} does not exist: there {'is' if pages == 1 else 'are'} "
         message += f"{pages} {plural} of results."
+        if getattr(paginator, "capped", False):
+            message += (
+                f" More than {paginator.count:,} match, and only the first {paginator.count:,}"
+                " are listed: add a word or a filter to reach the others."
+            )
         return paginator, None, message, 404
     return paginator, paginator.page(number), "", 200
 
@@ -315,8 +345,15 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
         export = export_response(request, filterset.qs, record=record)
         if export is not None:
             return export
+        # A search may match a quarter of the archive: its count stops past
+        # SEARCH_BROAD_MATCHES, and the facets of so many rows are not counted.
+        searching = bool(filterset.form.cleaned_data.get("q"))
         paginator = ArchivePaginator(
-            filterset.qs, settings.PAGE_SIZE, known_count=filterset.tallied_count
+            filterset.qs,
+            settings.PAGE_SIZE,
+            known_count=filterset.tallied_count,
+            cap=settings.SEARCH_BROAD_MATCHES if searching else None,
+            counted=filterset.qs_counted() if searching else None,
         )
         paginator, page_obj, page_error, status = paginate(
             request, filterset.qs, paginator=paginator
@@ -325,7 +362,7 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
             paginator=paginator,
             page_obj=page_obj,
             page_error=page_error,
-            facets=build_facets(request, filterset, record.facets),
+            facets=[] if paginator.capped else build_facets(request, filterset, record.facets),
         )
     else:
         status = 400

@@ -60,13 +60,16 @@ def _attach_highlights(objects: list, record: RecordType, q: str) -> None:
 
 
 def _counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
-    """Each queryset's number of rows, read once per generation, all in one query."""
-    key = [freshness.query_key(queryset) for queryset in querysets.values()]
-    return freshness.cached("search-counts", key, lambda: _count_at_once(querysets))
+    """Each queryset's number of rows up to `broad + 1` (more says "more than `broad`"),
+    read once per generation, all in one query."""
+    broad = settings.SEARCH_BROAD_MATCHES
+    key = [freshness.query_key(queryset) for queryset in querysets.values()] + [broad]
+    return freshness.cached("search-counts", key, lambda: _count_at_once(querysets, broad))
 
 
-def _count_at_once(querysets: dict[str, QuerySet]) -> dict[str, int]:
-    """`SELECT (SELECT COUNT(*) FROM (…)), (SELECT COUNT(*) FROM (…)), …`: one round trip."""
+def _count_at_once(querysets: dict[str, QuerySet], broad: int) -> dict[str, int]:
+    """`SELECT (SELECT COUNT(*) FROM (… LIMIT n)), (SELECT COUNT(*) FROM (…)), …`: one
+    round trip, each count stopping at `broad + 1` rows."""
     if not querysets:
         return {}
     columns, params = [], []
@@ -76,7 +79,7 @@ def _count_at_once(querysets: dict[str, QuerySet]) -> dict[str, int]:
         except EmptyResultSet:  # matches nothing (a search of punctuation only)
             columns.append("0")
             continue
-        columns.append(f"(SELECT COUNT(*) FROM ({sql}) counted_{number})")
+        columns.append(f"(SELECT COUNT(*) FROM ({sql} LIMIT {int(broad) + 1}) counted_{number})")
         params.extend(sql_params)
     first = next(iter(querysets.values()))
     with connections[first.db].cursor() as cursor:
@@ -122,24 +125,36 @@ def search(request):
     # Actors carry no dates and are not "involved" with one another: a date or actor
     # filter narrows the three record types and leaves actors out.
     skip_actors = bool(actor or start or end)
-    ranked = {
-        name: engine.rank(_base(record, actor, start, end), q)
+    bases = {
+        name: _base(record, actor, start, end)
         for name, record in SEARCHED.items()
         if not (name == "actors" and skip_actors)
     }
-    # The chosen type's count comes with its pages (lists.py); the others', at once.
-    counts = _counts({name: rows for name, rows in ranked.items() if name != chosen})
-    for name, rows in ranked.items():
+    # Every type's count at once, each stopping past SEARCH_BROAD_MATCHES.
+    counts = _counts({name: engine.filter_text(rows, q) for name, rows in bases.items()})
+    limit = settings.SEARCH_BROAD_MATCHES
+    for name, base in bases.items():
         record = SEARCHED[name]
-        group = {"type": name, "heading": record.noun[1].capitalize()}
+        broad = counts[name] > limit
+        group = {"type": name, "heading": record.noun[1].capitalize(), "broad": broad}
+        group["count"] = min(counts[name], limit)
+        if broad:
+            # No engine ranks a quarter of a million matches within a page's time: the
+            # first `limit`, in the list's own order (newest first), and the page says so.
+            order = next(iter(record.filterset.SORTS.values()))
+            rows = engine.filter_text(base, q, broad=True).order_by(*order[1])
+            group["order"] = order[0].lower()
+        else:
+            rows = engine.rank(base, q)
         if chosen == name:
-            # Counts and pages read once per generation of the archive (lists.py).
-            paginator = ArchivePaginator(rows, settings.PAGE_SIZE)
+            # Pages read once per generation of the archive (lists.py).
+            paginator = ArchivePaginator(
+                rows, settings.PAGE_SIZE, known_count=lambda n=counts[name]: n, cap=limit
+            )
             page = paginator.get_page(request.GET.get("page"))
-            group.update(count=paginator.count, page_obj=page)
+            group["page_obj"] = page
             objects = list(page.object_list)
         else:
-            group["count"] = counts[name]
             if chosen:  # another type is chosen: its count only
                 context["groups"].append(group)
                 continue
@@ -153,6 +168,7 @@ def search(request):
         group["results"] = objects
         context["groups"].append(group)
     context["total"] = sum(group["count"] for group in context["groups"])
+    context["broad"] = any(group["broad"] for group in context["groups"])
     if not context["total"]:
         context.update(_suggestions(q))
     context["chosen"] = chosen

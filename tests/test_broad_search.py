@@ -1,0 +1,172 @@
+"""A search that matches more rows than SEARCH_BROAD_MATCHES is broad.
+
+Lists and the search page then say "more than" that many, list the first ones in the
+list's own order (newest first) instead of ranking every match, count no facets, and
+say so on the page. Below the limit nothing changes: exact counts, facets, relevance.
+What decides is the number of PUBLIC matches: drafts never change what a reader sees.
+"""
+
+import datetime
+
+import pytest
+from django.db.models import F
+
+from articles.models import PublicationStatus, Statement
+from articles.services import records_publish, records_unpublish
+from search import engine
+
+from .factories import ArticleFactory, StatementFactory
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2024, 3, 1)
+
+
+@pytest.fixture
+def limit(settings):
+    settings.SEARCH_BROAD_MATCHES = 3
+    return 3
+
+
+def ceasefire(count: int, *, status=PublicationStatus.PUBLISHED) -> list[Statement]:
+    """`count` statements about a ceasefire, one a day from DAY, each in its own article."""
+    statements = []
+    for n in range(count):
+        day = DAY + datetime.timedelta(days=n)
+        article = ArticleFactory(published_on=day)
+        statements.append(
+            StatementFactory(
+                article=article,
+                said_on=day,
+                text=f"The ceasefire must hold, day {n}.",
+                status=status,
+            )
+        )
+    return statements
+
+
+def listed(response) -> list[int]:
+    return [statement.pk for statement in response.context["page_obj"].object_list]
+
+
+def test_a_broad_search_lists_the_newest_matches_and_says_more_than(client, limit):
+    statements = ceasefire(5)
+    StatementFactory(text="Nothing about it.")
+    response = client.get("/statements/", {"q": "ceasefire"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "More than 3 statements" in html
+    assert "These words match more than 3 statements" in html
+    # The newest three matches, in the list's order; no facet counts of them.
+    assert listed(response) == [s.pk for s in reversed(statements)][:3]
+    assert response.context["facets"] == []
+    assert "facets-heading" not in html
+
+
+def test_oldest_first_keeps_its_order_when_broad(client, limit):
+    statements = ceasefire(5)
+    response = client.get("/statements/", {"q": "ceasefire", "sort": "date"})
+    assert listed(response) == [s.pk for s in statements][:3]
+
+
+def test_below_the_limit_the_count_is_exact_with_facets(client, settings):
+    settings.SEARCH_BROAD_MATCHES = 10
+    ceasefire(5)
+    response = client.get("/statements/", {"q": "ceasefire"})
+    html = response.content.decode()
+    assert "More than" not in html
+    assert response.context["paginator"].count == 5
+    assert "facets-heading" in html
+
+
+def test_drafts_never_make_a_search_broad(client, limit):
+    public = ceasefire(2)
+    ceasefire(5, status=PublicationStatus.DRAFT)
+    # The index holds the drafts too: the words match 7 documents, but 2 public rows.
+    assert engine.matches_more_than(Statement.objects.all(), "ceasefire", limit)
+    response = client.get("/statements/", {"q": "ceasefire"})
+    html = response.content.decode()
+    assert "More than" not in html
+    assert sorted(listed(response)) == sorted(s.pk for s in public)
+    assert response.context["paginator"].count == 2
+    assert "facets-heading" in html
+
+
+def test_a_page_past_the_first_matches_explains_the_limit(client, settings):
+    settings.SEARCH_BROAD_MATCHES = 3
+    settings.PAGE_SIZE = 2
+    ceasefire(5)
+    assert client.get("/statements/", {"q": "ceasefire", "page": 2}).status_code == 200
+    response = client.get("/statements/", {"q": "ceasefire", "page": 3})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page 3 does not exist" in html
+    assert "only the first 3 are listed" in html
+
+
+def test_publishing_and_unpublishing_move_a_search_across_the_limit(client, limit):
+    statements = ceasefire(3)
+    response = client.get("/statements/", {"q": "ceasefire"})
+    assert response.context["paginator"].count == 3
+    assert not response.context["paginator"].capped
+    [late] = ceasefire(1, status=PublicationStatus.DRAFT)
+    records_publish(records=Statement.objects.filter(pk=late.pk))
+    response = client.get("/statements/", {"q": "ceasefire"})
+    assert response.context["paginator"].capped
+    assert "More than 3 statements" in response.content.decode()
+    records_unpublish(records=Statement.objects.filter(pk__in=[late.pk, statements[0].pk]))
+    response = client.get("/statements/", {"q": "ceasefire"})
+    assert response.context["paginator"].count == 2
+    assert not response.context["paginator"].capped
+
+
+@pytest.mark.parametrize("q", ["ceasefire", "ceasefire -day", "-hold", "ceasefire or nothing"])
+def test_the_broad_reading_selects_the_same_rows(q):
+    ceasefire(4)
+    StatementFactory(text="Nothing about it.")
+    rows = Statement.objects.published().order_by(F("said_on").desc(), F("pk").desc())
+    assert list(engine.filter_text(rows, q, broad=True)) == list(engine.filter_text(rows, q))
+
+
+def test_matches_more_than_stops_at_the_limit():
+    ceasefire(3)
+    rows = Statement.objects.all()
+    assert engine.matches_more_than(rows, "ceasefire", 2)
+    assert not engine.matches_more_than(rows, "ceasefire", 3)
+    assert not engine.matches_more_than(rows, "-ceasefire", 0)  # exclusions only
+
+
+def test_the_search_page_lists_a_broad_type_newest_first_and_says_so(client, limit):
+    statements = ceasefire(5)
+    response = client.get("/search/", {"q": "ceasefire"})
+    html = response.content.decode()
+    [group] = [g for g in response.context["groups"] if g["type"] == "statements"]
+    assert group["broad"] and group["count"] == 3
+    assert [s.pk for s in group["results"]] == [s.pk for s in reversed(statements)][:5]
+    assert 'Statements <span class="count">(more than 3)</span>' in html
+    assert "not by relevance" in html
+    assert "More than" in html.split('aria-live="polite">')[1][:20]
+    assert "The first 3 statements" in html
+
+    response = client.get("/search/", {"q": "ceasefire", "type": "statements"})
+    [group] = [g for g in response.context["groups"] if g["type"] == "statements"]
+    assert [s.pk for s in group["results"]] == [s.pk for s in reversed(statements)][:3]
+    assert group["page_obj"].paginator.count == 3
+
+
+def test_the_search_page_ranks_a_narrow_type(client, settings):
+    settings.SEARCH_BROAD_MATCHES = 10
+    ceasefire(2)
+    best = StatementFactory(text="Ceasefire, ceasefire, ceasefire.", said_on=DAY)
+    response = client.get("/search/", {"q": "ceasefire", "type": "statements"})
+    [group] = [g for g in response.context["groups"] if g["type"] == "statements"]
+    assert not group["broad"] and group["count"] == 3
+    assert group["results"][0].pk == best.pk  # by relevance, though it is the oldest
+    assert "not by relevance" not in response.content.decode()
+
+
+def test_a_broad_search_costs_no_more_queries(client, limit, django_assert_max_num_queries):
+    ceasefire(8)
+    with django_assert_max_num_queries(12):
+        client.get("/statements/", {"q": "ceasefire"})
+    with django_assert_max_num_queries(11):
+        client.get("/search/", {"q": "ceasefire"})
