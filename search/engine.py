@@ -196,11 +196,6 @@ def _matching_sql(kind: str, expression: str) -> tuple[str, list[str]]:
     return f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]
 
 
-def _capped_sql(kind: str, expression: str, limit: int) -> tuple[str, list]:
-    sql, params = _matching_sql(kind, expression)
-    return f"SELECT COUNT(*) FROM ({sql} LIMIT {int(limit) + 1}) capped", params
-
-
 def matches_more_than(queryset: QuerySet, q: str, limit: int) -> bool:
     """Whether the positive words of `q` match more than `limit` documents of the type's
     index, drafts included: one count that stops at `limit + 1` (about a millisecond
@@ -210,8 +205,9 @@ def matches_more_than(queryset: QuerySet, q: str, limit: int) -> bool:
     if not parsed.groups:
         return False
     expression = tsquery_expression(parsed) if _is_postgres() else fts5_expression(parsed)
+    sql, params = _matching_sql(_kind(queryset), expression)
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(*_capped_sql(_kind(queryset), expression, limit))
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {int(limit) + 1}) capped", params)
         return cursor.fetchone()[0] > limit
 
 
