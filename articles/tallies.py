@@ -13,7 +13,9 @@ statements have that facet value, among all of them (scope "") or among those of
 kind, channel, attribution state or language (scope "kind" and the kind, …), which is
 what the list counts when one of those filters is chosen, or among those said in one
 month (scope "month", value "2024-01"), which a date range of whole months adds up
-(`month_scope`). Facet "all" is the number of statements of the scope. The facets of a
+(`month_scope`). Facet "all" is the number of statements of the scope; facet "day", kept
+in the scope of all statements only, is the number said on each day, which the date
+pages' calendars show (`per_day`). The facets of a
 list narrowed by any other filter, or by dates that cut a month, are grouped from its
 rows, as before.
 
@@ -30,6 +32,7 @@ drops them while it writes and rebuilds once at the end.
 """
 
 import calendar
+import datetime
 from collections import Counter
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
@@ -63,6 +66,10 @@ MONTH_OF = {
     "sqlite": "substr({r}.said_on, 1, 7)",
     "postgresql": "to_char({r}.said_on, 'YYYY-MM')",
 }
+DAY_OF = {"sqlite": "{r}.said_on", "postgresql": "to_char({r}.said_on, 'YYYY-MM-DD')"}
+# The facet of days, kept in scope "" only: a day's statements by kind or by month would
+# be thousands of rows no page reads.
+DAY = "day"
 
 
 def _scope_values(vendor: str, r: str) -> list[tuple[str, str]]:
@@ -117,9 +124,11 @@ def _row_totals(vendor: str, r: str, sign: int) -> str:
         f"SELECT '{facet}' AS facet, {value} AS facet_value" + (f" WHERE {when}" if when else "")
         for facet, value, when in _facets(vendor, r)
     )
+    day = DAY_OF[vendor].format(r=r)
     return (
         f"{INSERT} SELECT s.scope, s.scope_value, f.facet, f.facet_value, {sign} "
-        f"FROM ({scopes}) AS s, ({facets}) AS f WHERE {r}.is_public {UPSERT}"
+        f"FROM ({scopes}) AS s, ({facets}) AS f WHERE {r}.is_public {UPSERT}; "
+        f"{INSERT} SELECT '', '', '{DAY}', {day}, {sign} WHERE {r}.is_public {UPSERT}"
     )
 
 
@@ -335,10 +344,10 @@ def _recount_masks(cursor, vendor: str) -> None:
 
 
 def _recount(cursor, vendor: str) -> Counter:
-    """Every total, from three passes over the public statements: the facets but the
+    """Every total, from four passes over the public statements: the facets but the
     speakers grouped by the columns they read (thousands of groups), then the speakers
-    by the scopes' columns, then the speakers by month. The groups are spread over scopes
-    and facets here."""
+    by the scopes' columns, then the speakers by month, then the days. The groups are
+    spread over scopes and facets here."""
     month = MONTH_OF[vendor].format(r="r")
     counted: Counter = Counter()
     scoped = ", ".join(f"r.{scope}" for scope in SCOPES)
@@ -376,6 +385,11 @@ def _recount(cursor, vendor: str) -> Counter:
     )
     for said_in, speaker, n in cursor.fetchall():
         counted[(MONTH, said_in, "speaker", str(speaker))] += n
+    cursor.execute(
+        f"SELECT r.said_on, COUNT(*) FROM {STATEMENTS} r WHERE r.is_public GROUP BY r.said_on"
+    )
+    for said_on, n in cursor.fetchall():
+        counted[("", "", DAY, str(said_on))] += n  # a date on PostgreSQL, its ISO text on SQLite
     return counted
 
 
@@ -424,7 +438,8 @@ def _chosen(rows, scope: str, values: list[str]):
 
 def _read(scope: str, values: list[str]) -> dict[str, dict[str, int]]:
     rows = _chosen(StatementTally.objects.filter(scope=scope, n__gt=0), scope, values)
-    rows = rows.exclude(facet="speaker")  # thousands of rows: `top_related` ranks them
+    # Thousands of rows each: `top_related` ranks the speakers, `per_day` reads days.
+    rows = rows.exclude(facet__in=["speaker", DAY])
     found: dict[str, dict[str, int]] = {}
     for facet, value, n in rows.values_list("facet", "facet_value", "n"):
         counts = found.setdefault(facet, {})
@@ -461,6 +476,25 @@ def top_related(
     with connection.cursor() as cursor:
         cursor.execute(sql, [scope, *chosen, facet, limit])
         return [(row[0], row[1], int(row[2])) for row in cursor.fetchall()]
+
+
+def per_day(start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:
+    """How many statements are public on each day from `start` to `end` (days with none
+    left out): one range of the totals' index, however many statements the days hold."""
+    rows = StatementTally.objects.filter(
+        scope="",
+        scope_value="",
+        facet=DAY,
+        facet_value__gte=start.isoformat(),
+        facet_value__lte=end.isoformat(),
+        n__gt=0,
+    )
+    return {datetime.date.fromisoformat(day): n for day, n in rows.values_list("facet_value", "n")}
+
+
+def per_year() -> dict[int, int]:
+    """How many statements are public in each year (years with none left out)."""
+    return {int(year): n for year, n in totals("year").items()}
 
 
 def statements_by(actor_pk) -> Subquery:

@@ -61,6 +61,7 @@ def recounted() -> dict[tuple[str, str, str, str], int]:
         for scope in scopes:
             for value in values:
                 totals[(*scope, *value)] += 1
+        totals[("", "", "day", statement.said_on.isoformat())] += 1
     return dict(totals)
 
 
@@ -104,6 +105,14 @@ def assert_right(client) -> None:
         Statement.objects.filter(is_public=True).values_list("speaker__slug", flat=True)
     )
     assert {slug: n for slug, n in listed.items() if n} == dict(speakers)
+    # The date pages: each year's statements on the index, each day's on the calendars.
+    said = Counter(Statement.objects.filter(is_public=True).values_list("said_on", flat=True))
+    response = client.get(reverse("articles:dates"))
+    per_year = Counter()
+    for day, n in said.items():
+        per_year[day.year] += n
+    assert {y.year: y.statements for y in response.context["years"] if y.statements} == per_year
+    assert tallies.per_day(datetime.date(1, 1, 1), datetime.date(9999, 12, 31)) == said
     for params in (
         {},
         {"kind": "quote"},
