@@ -82,6 +82,20 @@ def test_events_spanning_days_appear_on_each_of_them(client):
     assert linked_days(client.get(month_url(2023, 11))) == [24, 25, 26]
 
 
+def test_events_of_the_same_dates_each_count_on_the_calendar(client):
+    for title in ("Truce in the north", "Truce in the south"):
+        EventFactory(
+            title=title,
+            start_date=datetime.date(2023, 11, 24),
+            end_date=datetime.date(2023, 11, 25),
+        )
+    EventFactory(title="Strike", start_date=datetime.date(2023, 11, 25))
+    content = client.get(month_url(2023, 11)).content.decode()
+    assert 'href="/dates/2023/11/24/" aria-label="24 November 2023: 2 records"' in content
+    assert 'href="/dates/2023/11/25/" aria-label="25 November 2023: 3 records"' in content
+    assert linked_days(client.get(month_url(2023, 11))) == [24, 25]
+
+
 def test_event_known_only_to_the_month_is_on_the_month_page_not_the_first(client, demo):
     strike = "Israel Air Force strike on a cell in the Mount Dov area"
     assert strike in text(client.get(month_url(2023, 10)))

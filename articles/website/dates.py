@@ -46,6 +46,13 @@ class CalendarDay:
     date: datetime.date
     count: int
     current: bool
+    url: str  # the day's page
+
+
+def _day_url(index: str, day: datetime.date) -> str:
+    """The day's page under the dates index `index` (`articles:day`), built without a
+    `reverse()` per day: a year's calendars link hundreds of days."""
+    return f"{index}{day.year:04d}/{day.month:02d}/{day.day:02d}/"
 
 
 @dataclass
@@ -121,23 +128,27 @@ def count_per_day(
     )
     for row in articles:
         per_day[row["published_on"]] += row["n"]
+    # Events of the same dates come as one row with their number: a year holds thousands
+    # of events and hundreds of distinct spans.
     events = (
         event_records.public()
         .between(start, end)
         .filter(date_precision=DatePrecision.DAY)
+        .order_by()
         .values_list("start_date", "end_date", "ongoing")
+        .annotate(n=Count("pk"))
     )
     # Each event adds one from its first day in the period and takes it away after its
     # last: a walk over the period's days, however many days the events span together.
     changes: Counter = Counter()
-    for event_start, event_end, ongoing in events:
+    for event_start, event_end, ongoing, n in events:
         first = max(event_start, start)
         last = min(max(today, event_start) if ongoing else (event_end or event_start), end)
         if first > last:
             continue
-        changes[first] += 1
+        changes[first] += n
         if last < end:
-            changes[last + datetime.timedelta(days=1)] -= 1
+            changes[last + datetime.timedelta(days=1)] -= n
     running, day = 0, start
     while True:
         running += changes[day]
@@ -152,13 +163,19 @@ def month_calendar(
     year: int, month: int, per_day: Counter, current: datetime.date | None = None
 ) -> CalendarMonth:
     result = CalendarMonth(first=datetime.date(year, month, 1))
+    index = reverse("articles:dates")
     # Day numbers, 0 outside the month: unlike dates, safe in January of year 1 and
     # December of 9999.
     for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
         days = [datetime.date(year, month, number) if number else None for number in week]
         result.weeks.append(
             [
-                CalendarDay(date=day, count=per_day.get(day, 0), current=day == current)
+                CalendarDay(
+                    date=day,
+                    count=per_day.get(day, 0),
+                    current=day == current,
+                    url=_day_url(index, day),
+                )
                 if day
                 else None
                 for day in days
