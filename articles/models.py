@@ -343,6 +343,11 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-published_on", "title", "id"], name="article_status_list_idx"
             ),
+            # Oldest first, the date pages' order: the list's index read backwards would
+            # give the titles of a day in reverse.
+            models.Index(
+                fields=["status", "published_on", "title", "id"], name="article_status_asc_idx"
+            ),
             models.Index(fields=["status", "title", "id"], name="article_status_title_idx"),
             models.Index(
                 fields=["status", "outlet", "published_on"], name="article_status_outlet_idx"
@@ -756,9 +761,13 @@ class Statement(models.Model):
                 condition=Q(is_public=True),
                 name="statement_public_verif_idx",
             ),
-            # and the outlet facet and an article's statements.
+            # and the outlet facet, an article's statements and an outlet's, in the list's
+            # order (the dates in the index: an outlet's ten thousand statements are
+            # sorted without reading their rows).
             models.Index(
-                fields=["article"], condition=Q(is_public=True), name="statement_public_article_idx"
+                fields=["article", "-said_on", "-id"],
+                condition=Q(is_public=True),
+                name="statement_public_article_idx",
             ),
             # Feeds: public statements, the latest to become public first.
             models.Index(
@@ -1161,6 +1170,12 @@ class Event(models.Model):
             models.Index(fields=["status", "start_date"], name="event_status_date_idx"),
             # The kind filter and facet.
             models.Index(fields=["kind", "start_date"], name="event_kind_date_idx"),
+            # The list's facets (kinds, places) and counts, with or without dates, read
+            # this and never the rows with their descriptions.
+            models.Index(
+                fields=["status", "kind", "place", "start_date", "end_date", "ongoing"],
+                name="event_status_facets_idx",
+            ),
             # Feeds: public events, the latest to become public first.
             models.Index(
                 fields=["-published_at", "-id"],
