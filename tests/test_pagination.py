@@ -84,3 +84,25 @@ def test_a_deep_page_joins_only_its_own_rows(client, small_steps):
     joined = [q["sql"] for q in captured if "articles_article" in q["sql"]]
     assert joined and not any("OFFSET" in sql for sql in joined), joined
     assert any(all(f"{pk}" in sql for pk in expected[6:9]) for sql in joined), joined
+
+
+def test_the_first_page_of_a_long_list_sorts_ids_not_joined_rows(client, small_steps):
+    """Past DEEP rows even page 1 reads its ids first (an outlet's statements have no
+    index in the list's order, and would be sorted joined to their articles); a search's
+    first page does not, since its second query would look the words up again."""
+    article = ArticleFactory()
+    for day in range(8):
+        StatementFactory(
+            article=article, said_on=datetime.date(2023, 10, 1 + day), text=f"Ceasefire {day}."
+        )
+    expected = list(
+        Statement.objects.published().order_by("-said_on", "-pk").values_list("pk", flat=True)
+    )
+    with CaptureQueriesContext(connection) as captured:
+        assert listed_ids(client, "/statements/", outlet=article.outlet.slug) == expected[:3]
+    ids = [q["sql"] for q in captured if q["sql"].startswith('SELECT "articles_statement"."id" AS')]
+    assert ids and "articles_article" in ids[0] and "LIMIT 3" in ids[0], ids
+    with CaptureQueriesContext(connection) as captured:
+        assert listed_ids(client, "/statements/", q="ceasefire") == expected[:3]
+    ids = [q["sql"] for q in captured if q["sql"].startswith('SELECT "articles_statement"."id" AS')]
+    assert ids == []
