@@ -170,3 +170,25 @@ def test_a_broad_search_costs_no_more_queries(client, limit, django_assert_max_n
         client.get("/statements/", {"q": "ceasefire"})
     with django_assert_max_num_queries(11):
         client.get("/search/", {"q": "ceasefire"})
+
+
+def test_a_search_export_gives_the_rows_in_the_pages_order(client, settings):
+    """Broad words export newest first, as the page lists them, without ranking every
+    match first; narrow words export best match first."""
+    import csv
+    import io
+
+    def exported(q: str) -> list[int]:
+        response = client.get("/search/", {"q": q, "format": "csv"})
+        assert response.status_code == 200
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        return [int(row["id"]) for row in csv.DictReader(io.StringIO(text))]
+
+    ceasefire(4)
+    best = StatementFactory(text="Ceasefire, ceasefire, ceasefire.", said_on=DAY)
+    settings.SEARCH_BROAD_MATCHES = 3
+    newest_first = Statement.objects.order_by("-said_on", "-pk").values_list("pk", flat=True)
+    assert exported("ceasefire") == list(newest_first)
+    assert best.pk != newest_first[0]
+    settings.SEARCH_BROAD_MATCHES = 10
+    assert exported("ceasefire")[0] == best.pk

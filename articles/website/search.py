@@ -4,8 +4,9 @@ The groups are the record types that declare a `search_title` (`articles/records
 each searched within its public rows.
 
 As data (`?format=csv|json|atom`) the page gives the matching records of the chosen type
-(`type=`, statements when none is chosen), all of them, best match first (a feed: the
-latest to become public first), with the same filters as the page.
+(`type=`, statements when none is chosen), all of them, in the page's order (best match
+first; newest first when the words are broad; a feed: the latest to become public
+first), with the same filters as the page.
 """
 
 import difflib
@@ -88,8 +89,26 @@ def _count_at_once(querysets: dict[str, QuerySet], broad: int) -> dict[str, int]
     return dict(zip(querysets, counts, strict=True))
 
 
+def _matches(
+    record: RecordType, base: QuerySet, q: str, *, broad: bool, every: bool = False
+) -> tuple[QuerySet, str]:
+    """The rows of `base` that match, in the order the page and its exports give them,
+    and that order's name when it is not relevance.
+
+    No engine ranks a quarter of a million matches within a page's time: a broad type
+    (more than SEARCH_BROAD_MATCHES matches) comes in the list's own order, newest first,
+    and the page says so. A page reads its first rows along the list's order index; an
+    export of `every` match finds them by id and sorts them (walking the index would read
+    all of it for the last match)."""
+    if not broad:
+        return engine.rank(base, q), ""
+    label, order = next(iter(record.filterset.SORTS.values()))
+    return engine.filter_text(base, q, broad=not every).order_by(*order), label.lower()
+
+
 def search_export(request, *, q: str, chosen: str, actor, start, end):
-    """The matching records of the chosen type (statements by default) as data."""
+    """The matching records of the chosen type (statements by default) as data: best
+    match first, or newest first when the words are broad, as the page lists them."""
     name = chosen or "statements"
     record = SEARCHED[name]
     if name == "actors" and (actor or start or end):
@@ -97,7 +116,13 @@ def search_export(request, *, q: str, chosen: str, actor, start, end):
             "Actors carry no dates and are not involved with one another: "
             "leave out actor, date_from and date_to, or choose another type."
         )
-    rows = engine.rank(_base(record, actor, start, end), q) if q else record.public().none()
+    if not q:
+        rows = record.public().none()
+    else:
+        base = _base(record, actor, start, end)
+        count = _counts({name: engine.filter_text(base, q)})[name]
+        broad = count > settings.SEARCH_BROAD_MATCHES
+        rows, _ = _matches(record, base, q, broad=broad, every=True)
     title = f"{record.noun[1].capitalize()} matching “{q}”"
     return export_response(request, rows, record=record, title=title)
 
@@ -138,14 +163,7 @@ def search(request):
         broad = counts[name] > limit
         group = {"type": name, "heading": record.noun[1].capitalize(), "broad": broad}
         group["count"] = min(counts[name], limit)
-        if broad:
-            # No engine ranks a quarter of a million matches within a page's time: the
-            # first `limit`, in the list's own order (newest first), and the page says so.
-            order = next(iter(record.filterset.SORTS.values()))
-            rows = engine.filter_text(base, q, broad=True).order_by(*order[1])
-            group["order"] = order[0].lower()
-        else:
-            rows = engine.rank(base, q)
+        rows, group["order"] = _matches(record, base, q, broad=broad)
         if chosen == name:
             # Pages read once per generation of the archive (lists.py).
             paginator = ArchivePaginator(
