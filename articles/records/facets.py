@@ -18,6 +18,10 @@ from .. import tallies
 from .base import FacetRows
 
 FACET_SIZE = 10
+# The rows of a group: COUNT(*), which PostgreSQL answers from an index without the
+# id (an index-only scan); COUNT(id) made it read the rows. Both count the same here,
+# where every row has its id.
+ROWS = Count("*")
 
 
 def _plain(queryset: QuerySet) -> QuerySet:
@@ -75,7 +79,7 @@ def count_by(
             .exclude(**{f"{value_field}__isnull": True})
             .exclude(**{value_field: ""})
             .values(*fields)
-            .annotate(n=Count("pk"))
+            .annotate(n=ROWS)
             .order_by("-n", label_field or value_field)[:FACET_SIZE]
         )
         result = []
@@ -99,7 +103,7 @@ def count_by_group(
     values in no group are left out. Groups come in the order `groups` first names them."""
 
     def facet(queryset: QuerySet) -> FacetRows:
-        rows = _plain(queryset).values(value_field).annotate(n=Count("pk"))
+        rows = _plain(queryset).values(value_field).annotate(n=ROWS)
         counts: dict[str, int] = {}
         for row in rows:
             group = groups.get(row[value_field])
@@ -124,7 +128,7 @@ def count_per_year(queryset: QuerySet, date_field: str) -> dict[int, int]:
     SQLite, a Python function: seconds on a million rows).
     """
     years: dict[int, int] = {}
-    rows = _plain(queryset).values_list(date_field).annotate(n=Count("pk")).order_by()
+    rows = _plain(queryset).values_list(date_field).annotate(n=ROWS).order_by()
     for day, count in rows:
         if day is not None:
             years[day.year] = years.get(day.year, 0) + count
