@@ -163,3 +163,30 @@ def test_bad_values_are_refused_with_the_variable_named(name, value, message):
     result = load_settings(**{**PRODUCTION, name: value})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def _mmap_size(tmp_path, **env) -> subprocess.CompletedProcess:
+    """The memory map an SQLite connection of the settings reads through, in bytes."""
+    return run(
+        [
+            "-c",
+            "import django; django.setup(); from django.db import connection; "
+            "c = connection.cursor(); c.execute('PRAGMA mmap_size'); print(c.fetchone()[0])",
+        ],
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="true",
+        SQLITE_PATH=str(tmp_path / "mapped.sqlite3"),
+        **env,
+    )
+
+
+def test_sqlite_reads_through_a_memory_map_unless_told_not_to(tmp_path):
+    mapped = _mmap_size(tmp_path)
+    assert mapped.returncode == 0, mapped.stderr
+    assert int(mapped.stdout) > 0  # 2 GiB asked; SQLite's build may allow less
+    off = _mmap_size(tmp_path, SQLITE_MMAP_SIZE="0")
+    assert off.returncode == 0, off.stderr
+    assert int(off.stdout) == 0
+    wrong = _mmap_size(tmp_path, SQLITE_MMAP_SIZE="lots")
+    assert wrong.returncode != 0
+    assert "SQLITE_MMAP_SIZE must be an integer, not 'lots'" in wrong.stderr
