@@ -223,12 +223,19 @@ class ArticleQuerySet(models.QuerySet):
 
     def involving(self, actor: Actor):
         """Articles that mention the actor or in which they speak (public statements only:
-        a draft statement must not reveal who spoke in an article)."""
-        speaking = Statement.objects.published().filter(speaker=actor).values("article_id")
-        mentioned = Article.mentioned_actors.through.objects.filter(actor=actor).values(
-            "article_id"
+        a draft statement must not reveal who spoke in an article).
+
+        One set of ids from two indexed lookups (a UNION), as `StatementQuerySet.involving`:
+        `id IN (…) OR id IN (…)` made PostgreSQL scan every published article."""
+        speaking = (
+            Statement.objects.published().filter(speaker=actor).order_by().values("article_id")
         )
-        return self.filter(Q(pk__in=mentioned) | Q(pk__in=speaking))
+        mentioned = (
+            Article.mentioned_actors.through.objects.filter(actor=actor)
+            .order_by()
+            .values("article_id")
+        )
+        return self.filter(pk__in=mentioned.union(speaking))
 
     def by_outlet(self, outlet: "Outlet"):
         return self.filter(outlet=outlet)
