@@ -17,7 +17,7 @@ the page (the slowest of the replay).
 
 Then the CSV export of two filtered statement lists (the top speaker's statements and
 the largest a live export allows: the busiest month's first days), each in a fresh
-subprocess: rows, rows/s and peak RSS.
+subprocess: rows, rows/s, peak RSS and peak private memory.
 
     SQLITE_PATH=/work/benchdata/dev.sqlite3 .venv/bin/python bench/pages.py --rounds 3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/pages.py
@@ -429,10 +429,21 @@ def peak_rss_kib() -> int:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
+def private_kib() -> int:
+    """This process's private memory now (RssAnon): what it allocated itself. VmHWM also
+    counts the pages of the SQLite file it reads through a memory map, which are the
+    system's shared file cache, not the export's memory."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1])
+    raise RuntimeError("no RssAnon in /proc/self/status")
+
+
 def csv_child(url: str) -> dict:
     """Stream one export through the test client and discard it; rows, time and memory."""
     client = Client()
     rss_before = peak_rss_kib()
+    private_before = private = private_kib()
     started = time.perf_counter()
     response = client.get(url, HTTP_HOST=HOST)
     lines = size = 0
@@ -442,6 +453,7 @@ def csv_child(url: str) -> dict:
             first_byte = time.perf_counter() - started
         lines += chunk.count(b"\n")
         size += len(chunk)
+        private = max(private, private_kib())
     elapsed = time.perf_counter() - started
     rows = max(0, lines - 1)  # the header; generated and real texts carry no newline
     return {
@@ -455,6 +467,8 @@ def csv_child(url: str) -> dict:
         "megabytes": round(size / 1e6, 1),
         "rss_before_mb": round(rss_before / 1024, 1),
         "peak_rss_mb": round(peak_rss_kib() / 1024, 1),
+        "private_before_mb": round(private_before / 1024, 1),
+        "peak_private_mb": round(private / 1024, 1),
     }
 
 
@@ -486,7 +500,8 @@ def csv_exports(s: dict) -> list[dict]:
         print(
             f"csv {name}: {result['rows']:,} rows in {result['seconds']} s = "
             f"{result['rows_per_s']:,} rows/s, peak RSS {result['peak_rss_mb']} MB "
-            f"(before {result['rss_before_mb']} MB)",
+            f"(before {result['rss_before_mb']} MB), peak private memory "
+            f"{result['peak_private_mb']} MB (before {result['private_before_mb']} MB)",
             flush=True,
         )
         results.append(result)
