@@ -19,6 +19,18 @@ RESULTS = BENCH / "results"
 SECRET_KEY = "benchmark-only-not-a-secret-" + "x" * 32
 
 
+def status_kib(field: str) -> int:
+    """A memory figure of this process from /proc/self/status, in KiB: VmHWM its peak
+    resident memory (not getrusage's ru_maxrss, which Linux carries across exec from the
+    parent), RssAnon its private memory now (what it allocated itself; the resident
+    memory also counts the pages of the SQLite file read through a memory map, which are
+    the system's shared file cache)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
 def settings_text() -> str:
     return (ROOT / "config" / "settings.py").read_text()
 

@@ -35,22 +35,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from common import status_kib  # noqa: E402  (bench/common.py)
 from django.db import connection  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 
 from articles.formats.tabular import export_response  # noqa: E402
 from articles.models import Statement  # noqa: E402
 from articles.records.registry import record_type  # noqa: E402
-
-
-def status_kib(field: str) -> int:
-    """A memory figure of this process from /proc/self/status: VmHWM its peak resident
-    memory (not getrusage's ru_maxrss, which Linux carries across exec from the parent),
-    RssAnon its private memory now."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def measure(fmt: str, limit: int, trace: bool) -> dict:

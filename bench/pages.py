@@ -41,7 +41,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
-from common import ROOT, production_env  # noqa: E402  (bench/common.py)
+from common import ROOT, production_env, status_kib  # noqa: E402  (bench/common.py)
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -419,31 +419,11 @@ def measure(client: Client, name: str, url: str, rounds: int, budget: float) -> 
 # -- CSV export, one fresh process per measurement --------------------------------------
 
 
-def peak_rss_kib() -> int:
-    """This process's peak resident memory (VmHWM). Not getrusage's ru_maxrss: Linux
-    carries that across exec, so a child started from a large parent reports the
-    parent's peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmHWM in /proc/self/status")
-
-
-def private_kib() -> int:
-    """This process's private memory now (RssAnon): what it allocated itself. VmHWM also
-    counts the pages of the SQLite file it reads through a memory map, which are the
-    system's shared file cache, not the export's memory."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("RssAnon:"):
-            return int(line.split()[1])
-    raise RuntimeError("no RssAnon in /proc/self/status")
-
-
 def csv_child(url: str) -> dict:
     """Stream one export through the test client and discard it; rows, time and memory."""
     client = Client()
-    rss_before = peak_rss_kib()
-    private_before = private = private_kib()
+    rss_before = status_kib("VmHWM")
+    private_before = private = status_kib("RssAnon")
     started = time.perf_counter()
     response = client.get(url, HTTP_HOST=HOST)
     lines = size = 0
@@ -453,7 +433,7 @@ def csv_child(url: str) -> dict:
             first_byte = time.perf_counter() - started
         lines += chunk.count(b"\n")
         size += len(chunk)
-        private = max(private, private_kib())
+        private = max(private, status_kib("RssAnon"))
     elapsed = time.perf_counter() - started
     rows = max(0, lines - 1)  # the header; generated and real texts carry no newline
     return {
@@ -466,7 +446,7 @@ def csv_child(url: str) -> dict:
         "rows_per_s": round(rows / elapsed) if elapsed else 0,
         "megabytes": round(size / 1e6, 1),
         "rss_before_mb": round(rss_before / 1024, 1),
-        "peak_rss_mb": round(peak_rss_kib() / 1024, 1),
+        "peak_rss_mb": round(status_kib("VmHWM") / 1024, 1),
         "private_before_mb": round(private_before / 1024, 1),
         "peak_private_mb": round(private / 1024, 1),
     }
