@@ -524,7 +524,8 @@ class StatementQuerySet(models.QuerySet):
     def mentioned_slugs(self, ids) -> dict[int, list[str]]:
         """The slugs of the actors each of these statements mentions, in slug order, by
         statement id: one query, read as plain values."""
-        through = self.model.mentioned_actors.through.objects.filter(Among(F("statement_id"), ids))
+        through = self.model.mentioned_actors.through.objects.using(self.db)
+        through = through.filter(Among(F("statement_id"), ids))
         slugs: dict[int, list[str]] = {}
         for statement_id, slug in through.order_by("actor__slug").values_list(
             "statement_id", "actor__slug"

@@ -26,7 +26,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -78,14 +77,13 @@ def prepare(directory: Path) -> Manifest:
     generated_at = timezone.now()
     run = generated_at.strftime("%Y%m%dT%H%M%S%fZ")
     files = []
-    # A transaction of its own (not one the caller opened) can choose its isolation.
-    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
     for record in exported_types():
-        with transaction.atomic():
-            if snapshot:
-                connection.cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        # Both formats of a type read one snapshot of one database: the same rows.
+        queryset = public_rows(record)
+        queryset = queryset.using(queryset.db)
+        with tabular.snapshot(queryset.db):
             for fmt, writer in WRITERS.items():
-                files.append(_write_one(directory / run, record, fmt, writer))
+                files.append(_write_one(directory / run, record, queryset, fmt, writer))
     manifest = Manifest(generated_at=generated_at, run=run, files=tuple(files))
     served = read_manifest(directory)
     _replace(directory / MANIFEST, _manifest_json(manifest).encode())
@@ -125,10 +123,10 @@ class _Counted:
             yield row
 
 
-def _write_one(run_dir: Path, record: RecordType, fmt: str, writer) -> Download:
+def _write_one(run_dir: Path, record: RecordType, queryset: QuerySet, fmt: str, writer) -> Download:
     run_dir.mkdir(parents=True, exist_ok=True)
     name = f"{record.key}.{fmt}.gz"
-    rows = _Counted(tabular.rows(public_rows(record), record=record))
+    rows = _Counted(tabular.rows(queryset, record=record))
     target = run_dir / name
     temporary = run_dir / f".{name}.tmp"
     digest = hashlib.sha256()

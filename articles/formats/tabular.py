@@ -4,9 +4,10 @@ List views call `export_response(request, filterset.qs, record=...)` after filte
 before paginating; it returns a response when the request asks for a data format and
 None for the HTML page. CSV and JSON hold exactly the filtered rows, all of them, streamed
 chunk by chunk (related rows loaded per chunk), so memory stays flat however many rows
-match. Atom holds the newest `FEED_LENGTH` rows. The columns are the record type's
-declaration (`articles/records/`), documented in docs/data-format.md; add columns at the
-end, never rename or remove one.
+match, and from one snapshot of the archive (`snapshot()`), so a file is the archive of
+one moment however long it streams. Atom holds the newest `FEED_LENGTH` rows. The columns
+are the record type's declaration (`articles/records/`), documented in
+docs/data-format.md; add columns at the end, never rename or remove one.
 
 A CSV file (live, or prepared in /downloads/) opens in a spreadsheet as it is meant to:
 it starts with a UTF-8 byte order mark, without which Excel reads UTF-8 as the local code
@@ -24,11 +25,14 @@ A file is whole or visibly broken, never silently short:
   full download at /downloads/), so no export outlasts the server's timeout;
 - at most `EXPORT_CONCURRENCY` exports stream at once (`slots.py`); one more answers 503
   with `Retry-After`;
+- a reader that takes nothing for `IDLE_TIMEOUT_MS` ends its PostgreSQL session rather
+  than hold a snapshot open, and its file is cut short as below;
 - an error while streaming (a database that fails, a worker that is killed) propagates:
   the server closes the connection without the chunked body's last chunk, which every
   HTTP/1.1 client reports as an incomplete read. Nothing here catches it.
 """
 
+import contextlib
 import csv
 import datetime
 import itertools
@@ -38,6 +42,7 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
@@ -47,6 +52,9 @@ from ..records.base import RecordType
 from . import atom, slots
 
 CHUNK_SIZE = 2000
+# A PostgreSQL export whose reader takes nothing for this long ends its session (and so
+# its transaction and snapshot): the file is visibly cut short, the database not held.
+IDLE_TIMEOUT_MS = 300_000
 LINES_PER_PIECE = 100  # CSV lines sent to the server at once: fewer, larger writes
 FORMATS = ("csv", "json", "atom")
 RETRY_AFTER = 30  # seconds a reader is asked to wait when every export slot is taken
@@ -60,16 +68,44 @@ def rows(queryset: QuerySet, *, record: RecordType) -> Iterator:
     the queryset's order, and its related values are loaded once per chunk; the others as
     model objects from `for_export()`.
     """
-    plain = record.plain_export
-    if plain is None:
-        yield from record.for_export(queryset).iterator(chunk_size=CHUNK_SIZE)
-        return
-    values = queryset.prefetch_related(None).values(*plain.fields).iterator(CHUNK_SIZE)
-    related = plain.related() if plain.related is not None else None
-    while chunk := list(itertools.islice(values, CHUNK_SIZE)):
-        if related is not None:
-            related(chunk)
-        yield from chunk
+    using = queryset.db  # with replicas, the router's choice: every read of it goes there
+    queryset = queryset.using(using)
+    with snapshot(using):
+        plain = record.plain_export
+        if plain is None:
+            yield from record.for_export(queryset).iterator(chunk_size=CHUNK_SIZE)
+            return
+        values = queryset.prefetch_related(None).values(*plain.fields).iterator(CHUNK_SIZE)
+        related = plain.related(using) if plain.related is not None else None
+        while chunk := list(itertools.islice(values, CHUNK_SIZE)):
+            if related is not None:
+                related(chunk)
+            yield from chunk
+
+
+@contextlib.contextmanager
+def snapshot(using: str) -> Iterator[None]:
+    """One transaction for all of an export's reads.
+
+    PostgreSQL: outside a transaction Django's server-side cursor is `WITH HOLD`, which
+    the server fills with every row before it sends the first; inside one, rows come as
+    they are fetched. A transaction opened here (not one the caller opened) reads one
+    snapshot, REPEATABLE READ and READ ONLY: the rows and what each chunk adds to them
+    (mentions, event links) agree however long the export runs, and it also holds on a
+    read replica. A reader that stops reading for `IDLE_TIMEOUT_MS` loses its session.
+    SQLite reads a transaction's rows from one snapshot already.
+    """
+    connection = connections[using]
+    own = not connection.in_atomic_block
+    # Within the caller's transaction, no savepoint: these are reads.
+    with transaction.atomic(using=using, savepoint=False):
+        if own and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
+                    f"SET LOCAL idle_in_transaction_session_timeout = {IDLE_TIMEOUT_MS}"
+                )
+        yield
 
 
 class _Lines:

@@ -85,14 +85,15 @@ class PlainExport:
     lists run to a million rows.
 
     `fields` are the `values()` paths the columns read; each column then receives one
-    row as a dict keyed by these paths. `related()` makes, once per export, the reader
-    that adds to each chunk of rows what one joined row cannot hold (a speaker's roles,
-    the mentioned actors, event links) as more keys of each row, in a constant number of
-    queries per chunk; it may keep what it read for the chunks that follow.
+    row as a dict keyed by these paths. `related(using)` makes, once per export, the
+    reader that adds to each chunk of rows what one joined row cannot hold (a speaker's
+    roles, the mentioned actors, event links) as more keys of each row, in a constant
+    number of queries per chunk to the rows' database `using`; it may keep what it read
+    for the chunks that follow.
     """
 
     fields: tuple[str, ...]
-    related: Callable[[], Callable[[list[dict]], None]] | None = None
+    related: Callable[[str], Callable[[list[dict]], None]] | None = None
 
 
 @dataclass(frozen=True)

@@ -172,20 +172,22 @@ EXPORT_FIELDS = (
 class ExportRelated:
     """What one statement export adds to each chunk of rows: the speaker's roles, the
     slugs of the actors it mentions and its links to public events, in at most three
-    queries per chunk. A speaker's roles are read once for the whole export: speakers
-    come back chunk after chunk, and the roles kept grow with the actors, not the rows."""
+    queries per chunk, all to the database the rows come from (`using`). A speaker's
+    roles are read once for the whole export: speakers come back chunk after chunk, and
+    the roles kept grow with the actors, not the rows."""
 
-    def __init__(self):
+    def __init__(self, using: str):
+        self.using = using
         self.roles: dict[int, list | tuple] = {}
 
     def __call__(self, rows: list[dict]) -> None:
         ids = [row["id"] for row in rows]
         unseen = {row["speaker_id"] for row in rows} - self.roles.keys()
         if unseen:
-            found = Role.objects.held_by(unseen)
+            found = Role.objects.using(self.using).held_by(unseen)
             self.roles.update((speaker, found.get(speaker, ())) for speaker in unseen)
-        mentioned = Statement.objects.mentioned_slugs(ids)
-        links = StatementEvent.objects.public_link_values(ids)
+        mentioned = Statement.objects.using(self.using).mentioned_slugs(ids)
+        links = StatementEvent.objects.using(self.using).public_link_values(ids)
         for row in rows:
             row["roles"] = self.roles[row["speaker_id"]]
             row["mentioned"] = mentioned.get(row["id"], ())
