@@ -1,4 +1,5 @@
 import datetime
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -230,8 +231,9 @@ class Actor(models.Model):
         return role_on(self.roles.all(), date)
 
 
-def role_on(roles, date: datetime.date | None) -> "Role | None":
-    """Of these roles, the one held on `date`; on a hand-over day, the newer role."""
+def role_on(roles, date: datetime.date | None) -> "Role | HeldRole | None":
+    """Of these roles (`Role` or `HeldRole`), the one held on `date`; on a hand-over day,
+    the newer role."""
     if date is None:
         return None
     held = [role for role in roles if role.covers(date)]
@@ -285,12 +287,40 @@ class RoleQuerySet(models.QuerySet):
             Q(end_date__isnull=True) | Q(end_date__gte=date)
         )
 
-    def held_by(self, actor_ids) -> dict[int, list["Role"]]:
-        """The roles of these actors, with their organisations, by actor: one query."""
-        roles: dict[int, list[Role]] = {}
-        for role in self.filter(person_id__in=actor_ids).select_related("organisation"):
-            roles.setdefault(role.person_id, []).append(role)
+    def held_by(self, actor_ids) -> dict[int, list["HeldRole"]]:
+        """The roles of these actors by actor, as plain values (`role_on()` reads them as
+        it reads roles): one query, no model object per role."""
+        roles: dict[int, list[HeldRole]] = {}
+        found = (
+            self.filter(person_id__in=actor_ids)
+            .order_by()
+            .values_list("person_id", "start_date", "end_date", "title", "organisation__name")
+        )
+        for person_id, start_date, end_date, title, organisation in found:
+            held = HeldRole(start_date, end_date, role_label(title, organisation))
+            roles.setdefault(person_id, []).append(held)
         return roles
+
+
+class HeldRole(NamedTuple):
+    """A role's dates and label, read as plain values (an export's million rows)."""
+
+    start_date: datetime.date
+    end_date: datetime.date | None
+    label: str
+
+    def covers(self, date: datetime.date) -> bool:
+        return held_on(self.start_date, self.end_date, date)
+
+
+def held_on(start_date: datetime.date, end_date: datetime.date | None, date: datetime.date) -> bool:
+    """Whether a role from `start_date` to `end_date` (None: still held) covers `date`."""
+    return start_date <= date and (end_date is None or date <= end_date)
+
+
+def role_label(title: str, organisation: str | None) -> str:
+    """ "Foreign Secretary, Foreign, Commonwealth & Development Office"."""
+    return f"{title}, {organisation}" if organisation else title
 
 
 class Role(models.Model):
@@ -333,7 +363,7 @@ class Role(models.Model):
         return f"{self.person}: {self.title}{where}"
 
     def covers(self, date: datetime.date) -> bool:
-        return self.start_date <= date and (self.end_date is None or date <= self.end_date)
+        return held_on(self.start_date, self.end_date, date)
 
     @property
     def is_current(self) -> bool:
@@ -341,7 +371,4 @@ class Role(models.Model):
 
     @property
     def label(self) -> str:
-        """ "Foreign Secretary, Foreign, Commonwealth & Development Office"."""
-        if self.organisation_id:
-            return f"{self.title}, {self.organisation.name}"
-        return self.title
+        return role_label(self.title, self.organisation.name if self.organisation_id else None)
