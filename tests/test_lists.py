@@ -168,6 +168,50 @@ def test_statement_list_facets_count_the_current_result(client, demo):
     assert f"{STATEMENTS}?date_from=2023-01-01&date_to=2023-12-31" in hrefs(response)
 
 
+def _facet_counts(response) -> dict[str, list[tuple[str, int]]]:
+    return {f.title: [(v.label, v.count) for v in f.values] for f in response.context["facets"]}
+
+
+def test_one_column_facets_counted_in_one_query_count_each_column(client):
+    # Kinds, channels and attribution of a speaker's statements come from one GROUP BY
+    # over the three columns, added up per column: each column's counts, ties by value.
+    envoy = ActorFactory(slug="envoy")
+    quote, paraphrase = Statement.Kind.QUOTE, Statement.Kind.PARAPHRASE
+    for kind, channel, verification in [
+        (quote, "speech", "as_reported"),
+        (quote, "speech", "matches"),
+        (paraphrase, "speech", "matches"),
+        (paraphrase, "interview", "as_reported"),
+        (paraphrase, "interview", "differs"),
+        (quote, "other", "matches"),
+    ]:
+        StatementFactory(
+            speaker=envoy,
+            kind=kind,
+            channel=channel,
+            verification=verification,
+            source_url="https://gov.example.org/statement",
+        )
+    StatementFactory(speaker=envoy, kind=quote, channel="speech", status=DRAFT)  # counts nowhere
+    StatementFactory(kind=quote, channel="speech")  # another speaker's
+    reported = "As reported (not checked against a primary source)"
+
+    facets = _facet_counts(client.get(STATEMENTS, {"speaker": "envoy"}))
+    assert facets["Kinds"] == [("Paraphrase", 3), ("Quote", 3)]
+    assert facets["Channels"] == [("Speech", 3), ("Interview", 2), ("Other", 1)]
+    assert facets["Attribution"] == [
+        ("Matches the primary source", 3),
+        (reported, 2),
+        ("Differs from the primary source", 1),
+    ]
+    # A kind chosen: the kinds still count the speaker's statements of every kind (to
+    # add one), the other two the quotes only.
+    facets = _facet_counts(client.get(STATEMENTS, {"speaker": "envoy", "kind": "quote"}))
+    assert facets["Kinds"] == [("Paraphrase", 3), ("Quote", 3)]
+    assert facets["Channels"] == [("Speech", 2), ("Other", 1)]
+    assert facets["Attribution"] == [("Matches the primary source", 2), (reported, 1)]
+
+
 def test_statement_facet_years_newest_first(client, demo):
     StatementFactory(article=ArticleFactory(published_on=datetime.date(2021, 5, 1)))
     StatementFactory(article=ArticleFactory(published_on=datetime.date(2024, 2, 1)))
@@ -689,12 +733,12 @@ def make_statements(count: int) -> None:
 def test_statement_list_query_count_does_not_grow(client, django_assert_max_num_queries, rows):
     make_statements(rows)
     # 1 count, 2 the page of statements (speaker, on_behalf_of, article, outlet joined),
-    # 3 the speakers' roles with organisations (prefetch), 4-10 the facets (speakers,
-    # kinds, stances, channels, outlets, attribution, years), 11 the speaker check (by
-    # slug, name or alias), 12-13 the options of the outlet and language selects. The
-    # actor and event fields are text fields: no options to read.
+    # 3 the speakers' roles with organisations (prefetch), 4-8 the facets (speakers,
+    # stances, outlets, years, and kinds, channels and attribution in one query), 9 the
+    # speaker check (by slug, name or alias), 10-11 the options of the outlet and
+    # language selects. The actor and event fields are text fields: no options to read.
     slug = Statement.objects.first().speaker.slug
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(11):
         response = client.get(STATEMENTS, {"speaker": slug})
     assert response.status_code == 200
     with django_assert_max_num_queries(12):  # no filter: no check
@@ -702,7 +746,7 @@ def test_statement_list_query_count_does_not_grow(client, django_assert_max_num_
     assert len(listed(response)) == min(rows, 25)
     # Several speakers: one check each (at most MAX_VALUES), the rest as above.
     several = [s.speaker.slug for s in Statement.objects.all()[:3]]
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(13):
         response = client.get(STATEMENTS, {"speaker": several})
     assert len(listed(response)) == min(rows, 3)
 

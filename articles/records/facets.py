@@ -1,6 +1,8 @@
 """Facets of the list pages: top values of a column, counts per year.
 
 Each function returned here runs exactly one aggregate query on the filtered rows. A
+facet of one column's values (`count_by` without a label field) also carries its
+`column` and `ranked(counts)`: a list counts such facets together (`count_columns`). A
 facet of one filter's values carries that filter's name as `param`: the list counts it
 on the rows of the other filters, so that choosing a value leaves the others to add.
 
@@ -60,11 +62,16 @@ def count_by(
             return display(value)
         return labels.get(value, value)
 
+    def ranked(counts: dict) -> FacetRows:
+        """The top values of `counts` (value → rows) as the query ranks them: most rows
+        first, then by value; no empty value."""
+        found = [(value, n) for value, n in counts.items() if value not in (None, "")]
+        top = sorted(found, key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
+        return [(named(value), {param: value}, n) for value, n in top]
+
     def tallied(model: type[Model], scope: str, values: list[str]) -> FacetRows:
         if not label_field:
-            counts = tallies.totals(tally, scope=scope, values=values)
-            top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
-            return [(named(value), {param: value}, n) for value, n in top]
+            return ranked(tallies.totals(tally, scope=scope, values=values))
         related, value_name = _related(model, value_field)
         fields = (value_name, label_field.rsplit("__", 1)[1])
         top = tallies.top_related(
@@ -90,9 +97,24 @@ def count_by(
         return result
 
     facet.param = param
+    if not label_field:  # one column, named here: countable with others (`count_columns`)
+        facet.column = value_field
+        facet.ranked = ranked
     if tally:
         facet.tallied = tallied
     return facet
+
+
+def count_columns(queryset: QuerySet, columns: list[str]) -> dict[str, dict]:
+    """The rows per value of each of these columns (value → rows, by column), in one
+    GROUP BY over all of them: the one-column facets of a list (kinds, channels,
+    attribution) read the filtered rows once instead of once each. Their values are
+    few, so the groups of their combinations are few."""
+    counts: dict[str, dict] = {column: {} for column in columns}
+    for *values, n in _plain(queryset).values_list(*columns).annotate(n=ROWS).order_by():
+        for column, value in zip(columns, values, strict=True):
+            counts[column][value] = counts[column].get(value, 0) + n
+    return counts
 
 
 def count_by_group(

@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from .. import freshness
 from ..formats.tabular import export_response
 from ..records.base import FacetSpec, RecordType
+from ..records.facets import count_columns
 from ..records.filtering import AnyOf
 from ..records.registry import record_type
 from .exports import page_feed
@@ -111,16 +112,29 @@ def build_facets(request: HttpRequest, filterset, specs: Iterable[FacetSpec]) ->
     listed, so it can be removed there too.
     """
     base = _without(request.GET, NOT_FILTERS)
-    facets = []
+    planned = []  # each facet: where its counts come from
     for title, function in specs:
         param = getattr(function, "param", None)
         repeats = bool(param) and _repeats(filterset, param)
         chosen = _chosen(filterset, param) if repeats else {}
-        rows = filterset.qs_without(param) if chosen else filterset.qs
         scope = filterset.tally_scope(without=param if chosen else "")
         if scope is not None and hasattr(function, "tallied"):
-            found = _tallied_rows(title, function, filterset.queryset.model, scope)
+            source = "tallied"
+        elif not chosen and hasattr(function, "column"):
+            source = "together"  # a column of the list's own rows, counted with the others
         else:
+            source = "own"
+        planned.append((title, function, param, repeats, chosen, scope, source))
+    together = [plan[1].column for plan in planned if plan[-1] == "together"]
+    columns = _column_rows(together, filterset.qs) if len(together) > 1 else {}
+    facets = []
+    for title, function, param, repeats, chosen, scope, source in planned:
+        if source == "tallied":
+            found = _tallied_rows(title, function, filterset.queryset.model, scope)
+        elif source == "together" and columns:
+            found = function.ranked(columns[function.column])
+        else:
+            rows = filterset.qs_without(param) if chosen else filterset.qs
             found = _facet_rows(title, function, rows)
         values, listed = [], set()
         for label, params, count in found:
@@ -154,6 +168,16 @@ def _tallied_rows(title: str, function, model, scope: tuple[str, list[str]]):
     """A facet's rows from the totals the database keeps (`articles/tallies.py`)."""
     return freshness.cached(
         "tallied_facet", (title, scope), lambda: function.tallied(model, *scope)
+    )
+
+
+def _column_rows(columns: list[str], queryset: QuerySet) -> dict[str, dict]:
+    """The counts of several one-column facets of the same rows, in one query, computed
+    once per generation of the archive and filtered query."""
+    return freshness.cached(
+        "facet_columns",
+        (columns, freshness.query_key(queryset)),
+        lambda: count_columns(queryset, columns),
     )
 
 
