@@ -402,8 +402,9 @@ options); **queries** per request; **SQL in execute()** is the time inside the d
 **raw SQL** replays the same queries on a plain cursor with `fetchall()`, the floor a
 page cannot go under; **p50 ÷ raw SQL** is what the page adds on top (target ≤ 3; –
 where the page ran no query). **first**, **its queries**, **its raw SQL** and **first ÷
-raw SQL** are of the warm-up request, whose queries are what the page needs when nothing
-is cached (its time also holds one-off costs such as loading templates). ⚠ marks a page
+raw SQL** are of the first request after a write (the archive's generation moved, as a
+publish moves it, by a process that has served the page before: its templates loaded),
+whose queries are what the page needs when nothing of the generation is cached. ⚠ marks a page
 over its p95 budget (100 ms, search 150 ms) or over 3× its raw SQL.
 """
 
