@@ -210,3 +210,18 @@ def test_a_statements_link_to_an_event_written_alone_moves_the_generation():
     assert after_create != before
     link.delete()
     assert freshness.current() != after_create
+
+
+def test_a_querysets_cache_key_is_compiled_once_and_a_narrowed_copy_has_its_own(
+    django_assert_num_queries,
+):
+    rows = Statement.objects.filter(status=PublicationStatus.PUBLISHED)
+    key = freshness.query_key(rows)
+    assert freshness.query_key(rows) is key  # kept on the queryset: not compiled again
+    narrowed = rows.filter(kind=Statement.Kind.QUOTE)
+    assert freshness.query_key(narrowed) != key
+    assert freshness.query_key(rows.order_by("pk")) != key
+    assert freshness.query_key(rows.none()) == ("articles.Statement", "no rows")
+    # A copy made before the key was asked for compiles its own, the same SQL.
+    with django_assert_num_queries(0):
+        assert freshness.query_key(Statement.objects.filter(status="published")) == key
