@@ -78,9 +78,10 @@ def archive_generate(**options) -> dict[str, int]:
     """Add a synthetic archive (see `_generate`), indexing it for search in one pass.
 
     bulk_create sends no signals, so the index is written here: on SQLite the search
-    triggers are set aside while the rows are written and the index is rebuilt once at
-    the end (a million rows marked one trigger at a time take long); on PostgreSQL the
-    triggers mark the rows and `catch_up` indexes them.
+    triggers are set aside while the rows are written and the documents of the rows
+    added are written once at the end (a million rows marked one trigger at a time take
+    long; the rows already there keep theirs); on PostgreSQL the triggers mark the rows
+    and `catch_up` indexes them.
     """
     # The statement totals (articles/tallies.py) are recounted once at the end rather than
     # kept row by row: the transaction holds both, so no reader sees them apart.
@@ -116,28 +117,34 @@ def archive_vacuum(progress: Callable[[str], None] | None = None) -> bool:
 
 def _generate_indexed(**options) -> dict[str, int]:
     progress = options.get("progress") or (lambda message: None)
+
+    def indexing(kind: str, done: int, total: int) -> None:
+        """The search index's progress as the bar's "N of M" lines, kind after kind."""
+        progress(f"search index, {kind}s: {done} of {total}")
+
     if connection.vendor != "sqlite":
         counts = _generate(**options)
-        progress("indexing for search")
-        index.catch_up(connection.alias)
+        index.catch_up(connection.alias, progress=indexing)
         return counts
+    # The rows are added with the triggers set aside; then the documents of the rows
+    # added, and only those: every row it adds refers only to rows it added.
+    before = _last_ids()
     documents.sqlite_drop_triggers(connection)
     try:
         return _generate(**options)
     finally:
-        missing = documents.sqlite_ensure_triggers(connection)
-        kinds = documents.sqlite_missing_kinds(missing)
-        index.rebuild(connection.alias, kinds, progress=_indexing(progress))
+        documents.sqlite_ensure_triggers(connection)
+        index.rebuild(connection.alias, progress=indexing, after=before)
 
 
-def _indexing(progress: Callable[[str], None]) -> Callable[[str, int], None]:
-    """The search index's progress as the bar's "N of M" lines, one kind after another."""
-    totals = {}
+def _last_ids() -> dict[str, int]:
+    """The largest id of each indexed kind's table (0 when empty)."""
+    last = {}
     with connection.cursor() as cursor:
         for kind, (table, *_) in documents.DOCUMENTS.items():
-            cursor.execute(f"SELECT COUNT(*) FROM {table}")
-            totals[kind] = cursor.fetchone()[0]
-    return lambda kind, done: progress(f"search index, {kind}s: {done} of {totals[kind]}")
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            last[kind] = cursor.fetchone()[0]
+    return last
 
 
 def _generate(

@@ -6,7 +6,8 @@
   the end; `manage.py rebuild_search_index --stale` does the same by hand.
 - `rebuild(using, kinds)` re-indexes every row: after the migration that introduced the
   normaliser, after SQLite migrations that had to drop the triggers, or by hand
-  (`manage.py rebuild_search_index`).
+  (`manage.py rebuild_search_index`); `rebuild(using, after=…)` only the rows added
+  since, for a bulk writer that set the triggers aside.
 """
 
 from collections.abc import Callable, Iterable
@@ -56,9 +57,20 @@ def _write(cursor, kind: str, vendor: str, ids: list[int]) -> None:
         )
 
 
-def catch_up(using: str = "default") -> int:
-    """Re-index the rows marked stale; return how many were."""
+def catch_up(
+    using: str = "default", progress: Callable[[str, int, int], None] | None = None
+) -> int:
+    """Re-index the rows marked stale; return how many were.
+
+    `progress(kind, done, total)` is told after each batch how many of the rows of that
+    kind marked at the start are done (rows marked meanwhile are indexed too)."""
     connection = connections[using]
+    totals: dict[str, int] = {}
+    if progress:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT kind, COUNT(*) FROM {documents.STALE} GROUP BY kind")
+            totals = dict(cursor.fetchall())
+    finished: dict[str, int] = {}
     done = 0
     while True:
         with transaction.atomic(using=using), connection.cursor() as cursor:
@@ -82,21 +94,36 @@ def catch_up(using: str = "default") -> int:
                 if kind in documents.DOCUMENTS:
                     _write(cursor, kind, connection.vendor, ids)
         done += len(stale)
+        if progress:
+            for kind, ids in by_kind.items():
+                finished[kind] = finished.get(kind, 0) + len(ids)
+                progress(kind, finished[kind], max(totals.get(kind, 0), finished[kind]))
 
 
 def rebuild(
     using: str = "default",
     kinds: Iterable[str] | None = None,
-    progress: Callable[[str, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    after: dict[str, int] | None = None,
 ) -> int:
     """Re-index every row of these kinds (all by default); return how many.
 
-    `progress(kind, n)` is told after each batch how many rows of that kind are done."""
+    `after` ({kind: id}) re-indexes only the rows of a kind with a larger id, the rows
+    added since (`articles.generate` adds rows that refer only to rows it added), and
+    leaves the documents of the others as they are.
+    `progress(kind, done, total)` is told after each batch how many rows of that kind are
+    done, of how many."""
     connection = connections[using]
     done = 0
     for kind in kinds or documents.DOCUMENTS:
         table, _, _, _ = documents.DOCUMENTS[kind]
-        last = of_kind = 0
+        first = (after or {}).get(kind, 0)
+        last, of_kind = first, 0
+        total = 0
+        if progress:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE id > %s", [first])
+                total = cursor.fetchone()[0]
         while True:
             with transaction.atomic(using=using), connection.cursor() as cursor:
                 cursor.execute(
@@ -110,7 +137,9 @@ def rebuild(
             done += len(ids)
             of_kind += len(ids)
             if progress:
-                progress(kind, of_kind)
+                progress(kind, of_kind, max(total, of_kind))
+        if after is not None:
+            continue
         with transaction.atomic(using=using), connection.cursor() as cursor:
             # Documents of rows that no longer exist (none, unless triggers were missing).
             key = "rowid" if connection.vendor == "sqlite" else "object_id"

@@ -19,7 +19,8 @@ class Command(BaseCommand):
         if stale:
             done = index.catch_up(database)
         else:
-            done = index.rebuild(
-                database, progress=lambda kind, n: self.stdout.write(f"{kind}: {n} indexed")
-            )
+            done = index.rebuild(database, progress=self._progress)
         self.stdout.write(self.style.SUCCESS(f"Search index: {done} rows re-indexed."))
+
+    def _progress(self, kind: str, done: int, total: int) -> None:
+        self.stdout.write(f"{kind}: {done} of {total} indexed")
