@@ -42,9 +42,12 @@ def test_a_postgresql_export_streams_from_a_cursor_that_holds_no_rows(
         isolation = cursor.fetchone()[0]
         cursor.execute("SHOW idle_in_transaction_session_timeout")
         idle = cursor.fetchone()[0]
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
     assert cursors == [(False,)]  # read as fetched, not materialised first
     assert isolation == "repeatable read"
     assert idle == "5min"
+    assert jit == "off"
 
     rest = list(rows)
     assert [row["id"] for row in [first, *rest]] == [s.pk for s in reversed(made)]
