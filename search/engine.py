@@ -11,6 +11,8 @@ forms), so both databases match the same words.
 - `matches_more_than(queryset, q, limit)`: whether the words match more than `limit`
   rows of the type's index (drafts included: a hint for how to read the rows, never a
   number shown), one capped count of the index alone.
+- `counting(queryset, q)`: the same rows, for a count cut at a limit (`SELECT COUNT(*)
+  FROM (… LIMIT n)`), which on SQLite then stops reading matches at the limit.
 - `filter_text(queryset, q, broad=True)` gives the same rows for a query known to be
   broad, read in the order of the queryset's own index (newest first) rather than looked
   up match by match, which on SQLite costs a sort of every match.
@@ -238,6 +240,29 @@ def filter_text(queryset: QuerySet, q: str, *, broad: bool = False) -> QuerySet:
         # so it keeps the index that gives the queryset's order.
         return queryset.filter(In(_Unindexed(F("pk")), RawSQL(sql, params)))
     return queryset.filter(pk__in=RawSQL(sql, params))
+
+
+def counting(queryset: QuerySet, q: str) -> QuerySet:
+    """The rows of `queryset` matching `q`, as `filter_text` gives them, in the form a
+    count cut at some limit reads fastest; for counting only (unordered, one row per
+    match).
+
+    On SQLite the index is joined rather than asked for a list of ids: `id IN (SELECT
+    rowid …)` builds the whole list of matches before the first row is counted (about
+    50 ms for a word in a quarter of a million statements), where the join reads the
+    matches one by one and stops at the limit (8 ms). PostgreSQL's plans are the same
+    either way: `filter_text` as is.
+    """
+    q = (q or "").strip()[:MAX_QUERY_LENGTH]
+    parsed = parse_query(q)
+    if _is_postgres() or not parsed.groups:
+        return filter_text(queryset, q)
+    table = documents.fts_table(_kind(queryset))
+    return queryset.order_by().extra(
+        tables=[table],
+        where=[f"{table}.rowid = {_pk_column(queryset)}", f"{table} MATCH %s"],
+        params=[fts5_expression(parsed)],
+    )
 
 
 class _Unindexed(Func):

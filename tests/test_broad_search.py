@@ -9,6 +9,7 @@ What decides is the number of PUBLIC matches: drafts never change what a reader 
 import datetime
 
 import pytest
+from django.db import connection
 from django.db.models import F
 
 from articles.models import PublicationStatus, Statement
@@ -125,6 +126,38 @@ def test_the_broad_reading_selects_the_same_rows(q):
     StatementFactory(text="Nothing about it.")
     rows = Statement.objects.published().order_by(F("said_on").desc(), F("pk").desc())
     assert list(engine.filter_text(rows, q, broad=True)) == list(engine.filter_text(rows, q))
+
+
+@pytest.mark.parametrize(
+    "q", ["ceasefire", "ceasefire -day", "-hold", "ceasefire or nothing", '"must hold"', "!!"]
+)
+def test_the_counting_reading_selects_the_same_rows(q):
+    ceasefire(4)
+    ceasefire(2, status=PublicationStatus.DRAFT)
+    StatementFactory(text="Nothing about it.")
+    rows = Statement.objects.published()
+    counted = engine.counting(rows, q)
+    assert sorted(counted.values_list("pk", flat=True)) == sorted(
+        engine.filter_text(rows, q).values_list("pk", flat=True)
+    )
+
+
+def test_a_capped_search_count_reads_the_matches_one_by_one(client, limit):
+    # On SQLite, `id IN (SELECT rowid …)` built the list of every match before counting
+    # the first (a quarter of a million for a common word); the count joins the index
+    # and stops at the limit. PostgreSQL's plans were the same either way.
+    ceasefire(5)
+    response = client.get("/search/", {"q": "ceasefire", "type": "statements"})
+    assert "More than 3 statements" in response.content.decode()
+    if connection.vendor != "sqlite":
+        return
+    counted = engine.counting(Statement.objects.published(), "ceasefire")
+    sql, params = counted.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN SELECT COUNT(*) FROM ({sql} LIMIT 4)", params)
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert not any("LIST SUBQUERY" in step for step in plan), plan
+    assert any("VIRTUAL TABLE" in step for step in plan), plan
 
 
 def test_matches_more_than_stops_at_the_limit():

@@ -60,10 +60,11 @@ def _attach_highlights(objects: list, record: RecordType, q: str) -> None:
         obj.search_snippet_html = engine.marked_html(found.snippet if found else "")
 
 
-def _counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
-    """Each queryset's number of rows up to `broad + 1` (more says "more than `broad`"),
-    read once per generation, all in one query."""
+def _counts(bases: dict[str, QuerySet], q: str) -> dict[str, int]:
+    """How many rows of each base match `q`, up to `broad + 1` (more says "more than
+    `broad`"), read once per generation, all in one query."""
     broad = settings.SEARCH_BROAD_MATCHES
+    querysets = {name: engine.counting(base, q) for name, base in bases.items()}
     key = [freshness.query_key(queryset) for queryset in querysets.values()] + [broad]
     return freshness.cached("search-counts", key, lambda: _count_at_once(querysets, broad))
 
@@ -120,7 +121,7 @@ def search_export(request, *, q: str, chosen: str, actor, start, end):
         rows = record.public().none()
     else:
         base = _base(record, actor, start, end)
-        count = _counts({name: engine.filter_text(base, q)})[name]
+        count = _counts({name: base}, q)[name]
         broad = count > settings.SEARCH_BROAD_MATCHES
         rows, _ = _matches(record, base, q, broad=broad, every=True)
     title = f"{record.noun[1].capitalize()} matching “{q}”"
@@ -156,7 +157,7 @@ def search(request):
         if not (name == "actors" and skip_actors)
     }
     # Every type's count at once, each stopping past SEARCH_BROAD_MATCHES.
-    counts = _counts({name: engine.filter_text(rows, q) for name, rows in bases.items()})
+    counts = _counts(bases, q)
     limit = settings.SEARCH_BROAD_MATCHES
     for name, base in bases.items():
         record = SEARCHED[name]
