@@ -125,7 +125,7 @@ def build_facets(request: HttpRequest, filterset, specs: Iterable[FacetSpec]) ->
         else:
             source = "own"
         planned.append((title, function, param, repeats, chosen, scope, source))
-    together = [plan[1].column for plan in planned if plan[-1] == "together"]
+    together = [function.column for _, function, *_, source in planned if source == "together"]
     columns = _column_rows(together, filterset.qs) if len(together) > 1 else {}
     facets = []
     for title, function, param, repeats, chosen, scope, source in planned:
