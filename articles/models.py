@@ -1436,8 +1436,9 @@ class StatementEvent(models.Model):
 
 class StatementTally(models.Model):
     """How many public statements have one value of a facet, among all or among those of
-    one kind, channel or attribution state: kept by database triggers as the statements
-    change (`articles/tallies.py`), never written by the application."""
+    one kind, channel, attribution state, language, month or day: kept by database
+    triggers as the statements change (`articles/tallies.py`), never written by the
+    application."""
 
     scope = models.CharField(max_length=20)
     scope_value = models.CharField(max_length=50)
@@ -1447,9 +1448,11 @@ class StatementTally(models.Model):
 
     class Meta:
         constraints = [
+            # The facet before the scope's values: a range of days or months reads one
+            # facet's rows, not the thousands of speakers' between them.
             models.UniqueConstraint(
-                fields=["scope", "scope_value", "facet", "facet_value"],
-                name="statement_tally_key",
+                fields=["scope", "facet", "scope_value", "facet_value"],
+                name="statement_tally_facet_key",
             )
         ]
 

@@ -12,12 +12,13 @@ A row of the table is (scope, scope value, facet, facet value, n): how many publ
 statements have that facet value, among all of them (scope "") or among those of one
 kind, channel, attribution state or language (scope "kind" and the kind, …), which is
 what the list counts when one of those filters is chosen, or among those said in one
-month (scope "month", value "2024-01"), which a date range of whole months adds up
-(`month_scope`). Facet "all" is the number of statements of the scope; facet "day", kept
-in the scope of all statements only, is the number said on each day, which the date
-pages' calendars show (`per_day`). The facets of a
-list narrowed by any other filter, or by dates that cut a month, are grouped from its
-rows, as before.
+month (scope "month", value "2024-01") or on one day (scope "day", value "2024-01-31").
+A date range adds up its whole months and, for a month it cuts, the days it keeps or
+the month less the days it leaves out, whichever are fewer (`date_scope`): at most
+fifteen days at each end, whatever the range. Facet "all" is the number of statements
+of the scope; facet "day", kept in the scope of all statements only, is the number said
+on each day, which the date pages' calendars show (`per_day`). The facets of a list
+narrowed by any other filter are grouped from its rows, as before.
 
 Stances count statements, not links: a statement is counted once under each stance it
 takes on a public event. Its stances are kept on the statement itself as one bit each
@@ -36,7 +37,7 @@ import datetime
 from collections import Counter
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
-from django.db.models import CharField, Q, Subquery
+from django.db.models import CharField, Subquery
 from django.db.models.functions import Cast
 
 from . import freshness
@@ -50,8 +51,12 @@ LINKS = StatementEvent._meta.db_table
 
 # The filters whose rows the table counts, by their column (and list filter name).
 SCOPES = ("kind", "channel", "verification", "language")
-# And the month a statement was said in: the date filters' scope, of whole months.
+# And the month and the day a statement was said on: the date filters' scopes.
 MONTH = "month"
+DAY = "day"
+# Not a scope of the table: the statements said in a date range, added up from the
+# month and day scopes (`date_scope`).
+RANGE = "dates"
 
 # One bit of `stance_mask` per stance.
 STANCE_BITS = {stance: 1 << i for i, stance in enumerate(StatementEvent.Stance.values)}
@@ -67,9 +72,6 @@ MONTH_OF = {
     "postgresql": "to_char({r}.said_on, 'YYYY-MM')",
 }
 DAY_OF = {"sqlite": "{r}.said_on", "postgresql": "to_char({r}.said_on, 'YYYY-MM-DD')"}
-# The facet of days, kept in scope "" only: a day's statements by kind or by month would
-# be thousands of rows no page reads.
-DAY = "day"
 
 
 def _scope_values(vendor: str, r: str) -> list[tuple[str, str]]:
@@ -77,6 +79,7 @@ def _scope_values(vendor: str, r: str) -> list[tuple[str, str]]:
     return [
         *((f"'{scope}'", f"{r}.{scope}") for scope in SCOPES),
         (f"'{MONTH}'", MONTH_OF[vendor].format(r=r)),
+        (f"'{DAY}'", DAY_OF[vendor].format(r=r)),
     ]
 
 
@@ -313,14 +316,22 @@ def rebuild(*, using: str = DEFAULT_DB_ALIAS) -> None:
         _recount_masks(cursor, vendor)
         cursor.execute(f"DELETE FROM {TABLE}")
         counted = _recount(cursor, vendor)
+        # Written in the order of the table's key (scope, facet, scope value, …): a
+        # range of months then reads its rows from neighbouring pages.
         StatementTally.objects.using(using).bulk_create(
             [
                 StatementTally(scope=s, scope_value=v, facet=f, facet_value=fv, n=n)
-                for (s, v, f, fv), n in counted.items()
+                for (s, v, f, fv), n in sorted(counted.items(), key=_key_order)
             ],
             batch_size=2000,
         )
+        _recount_days(cursor, vendor)
         install(using=using)
+
+
+def _key_order(total: tuple[tuple[str, str, str, str], int]) -> tuple[str, str, str, str]:
+    (scope, scope_value, facet, facet_value), _ = total
+    return scope, facet, scope_value, facet_value
 
 
 def _recount_masks(cursor, vendor: str) -> None:
@@ -393,57 +404,148 @@ def _recount(cursor, vendor: str) -> Counter:
     return counted
 
 
-def month_scope(start, end) -> tuple[str, list[str]] | None:
-    """The month scope of a date range that cuts no month: ("month", [first, last]), each
-    "YYYY-MM" or "" where the range is open; None when a date falls inside a month (its
-    rows are grouped instead)."""
-    if start is not None and start.day != 1:
-        return None
-    if end is not None and end.day != calendar.monthrange(end.year, end.month)[1]:
-        return None
+def _recount_days(cursor, vendor: str) -> None:
+    """The totals of each day's statements, one facet at a time, counted and written by
+    the database: a day's speakers and outlets are hundreds of thousands of rows in all,
+    too many to pass through Python as `_recount` does for the other scopes."""
+    day = DAY_OF[vendor].format(r="r")
+    for facet, value, when in _facets(vendor, "r", outlet="a.outlet_id"):
+        joined = f"JOIN {ARTICLES} a ON a.id = r.article_id " if facet == "outlet" else ""
+        cursor.execute(
+            f"{INSERT} SELECT '{DAY}', {day}, '{facet}', {value}, COUNT(*) "
+            f"FROM {STATEMENTS} r {joined}WHERE r.is_public{f' AND {when}' if when else ''} "
+            # By the day and the value (a constant for some facets), written in that
+            # order, as `rebuild` writes the other scopes.
+            "GROUP BY 2, 4 ORDER BY 2, 4"
+        )
+
+
+def date_scope(start, end) -> tuple[str, list[str]] | None:
+    """The scope of the statements said from `start` to `end`, either open: (RANGE,
+    [first, last]) as ISO dates, "" where open; None when both are open."""
     if start is None and end is None:
         return None
-    return MONTH, [f"{d.year:04d}-{d.month:02d}" if d is not None else "" for d in (start, end)]
+    return RANGE, [d.isoformat() if d is not None else "" for d in (start, end)]
+
+
+def _month(day: datetime.date, step: int = 0) -> str | None:
+    """The month of `day` ("YYYY-MM"), or the `step`th after it; None past the calendar."""
+    year, month = divmod(day.year * 12 + day.month - 1 + step, 12)
+    return f"{year:04d}-{month + 1:02d}" if 1 <= year <= 9999 else None
+
+
+def _last_day(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _within(start: datetime.date, end: datetime.date) -> list[tuple[str, str, str, int]]:
+    """The days from `start` to `end` of one month: those days, or the month less the
+    days before and after them, whichever reads fewer days."""
+    first, last = start.replace(day=1), _last_day(start)
+    kept = (end - start).days + 1
+    if kept <= last.day - kept:
+        return [(DAY, start.isoformat(), end.isoformat(), 1)]
+    pieces = [(MONTH, _month(start), _month(start), 1)]
+    if start > first:
+        pieces.append((DAY, first.isoformat(), (start - datetime.timedelta(1)).isoformat(), -1))
+    if end < last:
+        pieces.append((DAY, (end + datetime.timedelta(1)).isoformat(), last.isoformat(), -1))
+    return pieces
+
+
+def _pieces(first: str, last: str) -> list[tuple[str, str, str, int]]:
+    """The totals that add up to the statements said from `first` to `last` (ISO dates,
+    "" where open), as (scope, from, to, sign): the scope's values from `from` to `to`
+    (either "" where open), added or taken away. The months the range holds whole, then
+    each month it cuts (`_within`); no two pieces count the same statement."""
+    start = datetime.date.fromisoformat(first) if first else None
+    end = datetime.date.fromisoformat(last) if last else None
+    if start is not None and end is not None:
+        if start > end:
+            return []
+        if _month(start) == _month(end):
+            return _within(start, end)
+    months, pieces = ["", ""], []
+    if start is not None:
+        months[0] = _month(start)
+        if start.day > 1:
+            pieces += _within(start, _last_day(start))
+            months[0] = _month(start, 1)
+    if end is not None:
+        months[1] = _month(end)
+        if end != _last_day(end):
+            pieces += _within(end.replace(day=1), end)
+            months[1] = _month(end, -1)
+    if None not in months and not (months[0] and months[1] and months[0] > months[1]):
+        pieces.insert(0, (MONTH, *months, 1))
+    return pieces
+
+
+def _selection(scope: str, values: list[str], facets: str, facet_params=()) -> tuple[str, list]:
+    """The rows of the table that count the statements of `scope`'s `values`, as a
+    query of (facet, facet_value, n) and its parameters, n negative for the rows a date
+    range takes away; `facets` (with `facet_params`) is a condition on `t.facet`. A
+    language matches in any case, as the list's filter does (`iexact`)."""
+    if scope == RANGE:  # each piece of the range, added or taken away
+        pieces = [
+            (piece, [(">=", low), ("<=", high)], sign)
+            for piece, low, high, sign in _pieces(*values)
+        ]
+    elif scope == "language":
+        pieces = [(scope, [("IN", [value.upper() for value in values])], 1)]
+    else:
+        pieces = [(scope, [("IN", list(values) or [""])], 1)]
+    queries, params = [], []
+    for piece, tests, sign in pieces:
+        compare = "UPPER(t.scope_value)" if piece == "language" else "t.scope_value"
+        conditions = ["t.scope = %s"]
+        params.append(piece)
+        for operator, bound in tests:
+            if operator == "IN":
+                conditions.append(f"{compare} IN ({', '.join(['%s'] * len(bound))})")
+                params += bound
+            elif bound:  # "" is open
+                conditions.append(f"{compare} {operator} %s")
+                params.append(bound)
+        queries.append(
+            f"SELECT t.facet, t.facet_value, {'-' if sign < 0 else ''}t.n AS n FROM {TABLE} t "
+            f"WHERE {' AND '.join(conditions)} AND {facets} AND t.n <> 0"
+        )
+        params += facet_params
+    if not queries:  # a range that ends before it starts
+        return f"SELECT t.facet, t.facet_value, t.n FROM {TABLE} t WHERE 1 = 0", []
+    return " UNION ALL ".join(queries), params
 
 
 def totals(facet: str, *, scope: str = "", values: list[str] = ()) -> dict[str, int]:
     """The public statements per value of `facet`, among all of them (`scope` "") or
     among those whose `scope` is one of `values` (summed: a statement has one kind, one
-    channel, one attribution state). Values no statement has any longer are left out.
-
-    For the month scope, `values` are the first and last month, "" where open
-    (`month_scope`), and the totals are summed over every month between.
+    channel, one attribution state), or said in the date range of `values` (scope
+    RANGE, `date_scope`). Values no statement has any longer are left out.
 
     Every facet of a scope but the speakers (`top_related` reads those) is read in one
     query, once per generation of the archive (`freshness`): the list's count and its
     facets cost one query together."""
-    key = (scope, list(values) if scope == MONTH else sorted(values))
+    key = (scope, list(values) if scope == RANGE else sorted(values))
     return freshness.cached("statement_totals", key, lambda: _read(scope, values)).get(facet, {})
 
 
-def _chosen(rows, scope: str, values: list[str]):
-    """The totals of a scope's chosen values; a language matches in any case, as the
-    list's filter does (`iexact`)."""
-    if not scope:
-        return rows.filter(scope_value="")
-    if scope == "language":
-        return rows.filter(Q(*[Q(scope_value__iexact=value) for value in values], _connector=Q.OR))
-    if scope == MONTH:
-        first, last = values
-        return rows.filter(
-            Q(scope_value__gte=first) if first else Q(), Q(scope_value__lte=last) if last else Q()
-        )
-    return rows.filter(scope_value__in=values)
+# The facets `totals` reads: not the speakers (thousands of rows in a scope, which
+# `top_related` ranks) nor the days (`per_day`).
+READ = sorted({facet for facet, _, _ in _facets("sqlite", "r")} - {"speaker"})
 
 
 def _read(scope: str, values: list[str]) -> dict[str, dict[str, int]]:
-    rows = _chosen(StatementTally.objects.filter(scope=scope, n__gt=0), scope, values)
-    # Thousands of rows each: `top_related` ranks the speakers, `per_day` reads days.
-    rows = rows.exclude(facet__in=["speaker", DAY])
+    rows, params = _selection(scope, values, f"t.facet IN ({', '.join(['%s'] * len(READ))})", READ)
     found: dict[str, dict[str, int]] = {}
-    for facet, value, n in rows.values_list("facet", "facet_value", "n"):
-        counts = found.setdefault(facet, {})
-        counts[value] = counts.get(value, 0) + n
+    with connections[router.db_for_read(StatementTally)].cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.facet, t.facet_value, SUM(t.n) FROM ({rows}) t "
+            "GROUP BY t.facet, t.facet_value HAVING SUM(t.n) > 0",
+            params,
+        )
+        for facet, value, n in cursor.fetchall():
+            found.setdefault(facet, {})[value] = int(n)
     return found
 
 
@@ -458,23 +560,15 @@ def top_related(
     pk = related._meta.pk.column
     connection = connections[router.db_for_read(StatementTally)]
     integer = "INTEGER" if connection.vendor == "sqlite" else "BIGINT"
-    chosen = list(values) if scope else [""]
-    compare = "UPPER(t.scope_value) IN ({})" if scope == "language" else "t.scope_value IN ({})"
-    compare = compare.format(", ".join(["%s"] * len(chosen)))
-    if scope == "language":
-        chosen = [value.upper() for value in chosen]
-    if scope == MONTH:  # from the first month to the last, either open
-        chosen = [chosen[0], chosen[1] or "9999-99"]
-        compare = "t.scope_value >= %s AND t.scope_value <= %s"
+    rows, params = _selection(scope, values, "t.facet = %s", [facet])
     sql = (
-        f"SELECT r.{value}, r.{label}, SUM(t.n) AS total FROM {TABLE} t "
+        f"SELECT r.{value}, r.{label}, SUM(t.n) AS total FROM ({rows}) t "
         f"JOIN {table} r ON r.{pk} = CAST(t.facet_value AS {integer}) "
-        f"WHERE t.scope = %s AND {compare} "
-        f"AND t.facet = %s AND t.n > 0 "
-        f"GROUP BY r.{pk}, r.{value}, r.{label} ORDER BY total DESC, r.{label} LIMIT %s"
+        f"GROUP BY r.{pk}, r.{value}, r.{label} HAVING SUM(t.n) > 0 "
+        f"ORDER BY total DESC, r.{label} LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scope, *chosen, facet, limit])
+        cursor.execute(sql, [*params, limit])
         return [(row[0], row[1], int(row[2])) for row in cursor.fetchall()]
 
 

@@ -57,7 +57,7 @@ def recounted() -> dict[tuple[str, str, str, str], int]:
         ] + [("stance", stance) for stance in stances]
         scopes = [("", ""), ("kind", statement.kind), ("channel", statement.channel)]
         scopes += [("verification", statement.verification), ("language", statement.language)]
-        scopes += [("month", f"{statement.said_on:%Y-%m}")]
+        scopes += [("month", f"{statement.said_on:%Y-%m}"), ("day", statement.said_on.isoformat())]
         for scope in scopes:
             for value in values:
                 totals[(*scope, *value)] += 1
@@ -124,8 +124,17 @@ def assert_right(client) -> None:
         {"date_from": "2023-11-01"},
         {"date_to": "2023-12-31"},
         {"date_from": "2023-01-01", "date_to": "2024-12-31"},
-        # A range that cuts a month: grouped from the rows.
+        # Ranges that cut months: the months they hold whole, and for each month they
+        # cut the days kept or the month less the days left out.
         {"date_from": "2023-10-15", "date_to": "2024-10-30"},
+        {"date_from": "2023-10-30", "date_to": "2024-10-29"},
+        {"date_from": "2023-10-31"},
+        {"date_from": "2023-10-02"},
+        {"date_to": "2024-10-30"},
+        {"date_to": "2024-10-02"},
+        {"date_from": "2024-10-29", "date_to": "2024-10-30"},
+        {"date_from": "2024-10-02", "date_to": "2024-10-30"},
+        {"date_from": "2023-10-20", "date_to": "2024-11-12"},
     ):
         count, facets = shown(client, params)
         expected_count, expected_facets = grouped(params)
@@ -294,15 +303,16 @@ def test_the_list_reads_its_count_and_facets_from_the_totals(
         client.get(STATEMENTS, {"kind": "quote", "speaker": archive["speakers"][0].slug})
     grouping = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and "tally" not in q["sql"]]
     assert grouping, "a list narrowed by a speaker groups its own rows"
-    # Dates of whole months are read from the month totals; a cut month is grouped.
-    with CaptureQueriesContext(connection) as queries:
-        client.get(STATEMENTS, {"date_from": "2023-01-01", "date_to": "2023-12-31"})
-    grouping = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and "tally" not in q["sql"]]
-    assert grouping == []
-    with CaptureQueriesContext(connection) as queries:
-        client.get(STATEMENTS, {"date_from": "2023-01-02", "date_to": "2023-12-31"})
-    grouping = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and "tally" not in q["sql"]]
-    assert grouping, "a range that cuts a month groups its own rows"
+    # Dates are read from the month and day totals, whole months or not.
+    for dates in (
+        {"date_from": "2023-01-01", "date_to": "2023-12-31"},
+        {"date_from": "2023-01-02", "date_to": "2023-12-31"},
+        {"date_from": "2023-10-29"},
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(STATEMENTS, dates)
+        grouping = [q["sql"] for q in queries if "GROUP BY" in q["sql"] and "tally" not in q["sql"]]
+        assert grouping == [], dates
 
 
 def test_triggers_of_an_earlier_definition_are_replaced_and_recounted_by_migrate(archive):
@@ -336,21 +346,78 @@ def test_triggers_of_an_earlier_definition_are_replaced_and_recounted_by_migrate
     assert kept() == recounted()
 
 
+def month(low, high, sign=1):
+    return ("month", low, high, sign)
+
+
+def days(low, high, sign=1):
+    return ("day", low, high, sign)
+
+
 @pytest.mark.parametrize(
-    ("start", "end", "scope"),
+    ("first", "last", "pieces"),
     [
+        # Whole months.
+        ("2023-10-01", "2023-10-31", [month("2023-10", "2023-10")]),
+        ("2024-02-01", "2024-02-29", [month("2024-02", "2024-02")]),
+        ("", "9999-12-31", [month("", "9999-12")]),
+        ("0001-01-01", "", [month("0001-01", "")]),
+        ("", "2023-02-28", [month("", "2023-02")]),
+        # A cut month: its days, or the month less the days left out, whichever are fewer.
         (
-            datetime.date(2023, 10, 1),
-            datetime.date(2023, 10, 31),
-            ("month", ["2023-10", "2023-10"]),
+            "2023-10-02",
+            "",
+            [
+                month("2023-11", ""),
+                month("2023-10", "2023-10"),
+                days("2023-10-01", "2023-10-01", -1),
+            ],
         ),
-        (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29), ("month", ["2024-02", "2024-02"])),
-        (None, datetime.date(9999, 12, 31), ("month", ["", "9999-12"])),
-        (datetime.date(1, 1, 1), None, ("month", ["0001-01", ""])),
-        (datetime.date(2023, 10, 2), None, None),
-        (None, datetime.date(2023, 2, 28), ("month", ["", "2023-02"])),
-        (None, datetime.date(2024, 2, 28), None),  # a leap year: the 29th ends February
+        ("2023-10-20", "", [month("2023-11", ""), days("2023-10-20", "2023-10-31")]),
+        (
+            "",
+            "2024-02-28",
+            [
+                month("", "2024-01"),
+                month("2024-02", "2024-02"),
+                days("2024-02-29", "2024-02-29", -1),
+            ],
+        ),
+        ("", "2024-02-10", [month("", "2024-01"), days("2024-02-01", "2024-02-10")]),
+        ("2023-10-16", "2023-10-17", [days("2023-10-16", "2023-10-17")]),
+        (
+            "2023-10-02",
+            "2023-10-30",
+            [
+                month("2023-10", "2023-10"),
+                days("2023-10-01", "2023-10-01", -1),
+                days("2023-10-31", "2023-10-31", -1),
+            ],
+        ),
+        # Two cut months next to each other: no whole month between.
+        (
+            "2023-10-20",
+            "2023-11-10",
+            [days("2023-10-20", "2023-10-31"), days("2023-11-01", "2023-11-10")],
+        ),
+        # The calendar's ends, and a range that ends before it starts.
+        ("9999-12-02", "", [month("9999-12", "9999-12"), days("9999-12-01", "9999-12-01", -1)]),
+        ("", "0001-01-30", [month("0001-01", "0001-01"), days("0001-01-31", "0001-01-31", -1)]),
+        ("2023-10-31", "2023-10-30", []),
     ],
 )
-def test_only_ranges_of_whole_months_have_a_month_scope(start, end, scope):
-    assert tallies.month_scope(start, end) == scope
+def test_a_date_range_is_added_up_from_whole_months_and_the_fewest_days(first, last, pieces):
+    assert tallies._pieces(first, last) == pieces
+    # Each day of the range is counted once, and no day outside it.
+    edge = datetime.date.fromisoformat(first or last).toordinal()
+    counted, expected = Counter(), Counter()
+    for ordinal in range(max(edge - 100, 1), min(edge + 500, datetime.date.max.toordinal()) + 1):
+        day = datetime.date.fromordinal(ordinal)
+        month, iso = f"{day.year:04d}-{day.month:02d}", day.isoformat()
+        for scope, low, high, sign in pieces:
+            value = month if scope == "month" else iso
+            if (not low or value >= low) and (not high or value <= high):
+                counted[day] += sign
+        if (not first or iso >= first) and (not last or iso <= last):
+            expected[day] += 1
+    assert {day: n for day, n in counted.items() if n} == expected

@@ -627,8 +627,8 @@ class ListFilterSet(django_filters.FilterSet):
     # scope, and the filters whose values are scopes.
     TALLY_COUNT: Callable[..., int] | None = None
     TALLIED: tuple[str, ...] = ()
-    # The date filters (from, until) and the scope of their range when the totals count
-    # it (whole months), else None.
+    # The date filters (from, until) and the scope of their range in the totals (None
+    # when neither is given).
     TALLIED_DATES: tuple[str, ...] = ()
     TALLY_DATES: Callable[..., tuple[str, list[str]] | None] | None = None
 

@@ -55,7 +55,7 @@ class StatementFilter(f.ListFilterSet):
     TALLY_COUNT = staticmethod(tallies.count)
     TALLIED = tallies.SCOPES
     TALLIED_DATES = ("date_from", "date_to")
-    TALLY_DATES = staticmethod(tallies.month_scope)
+    TALLY_DATES = staticmethod(tallies.date_scope)
 
     q = f.text_filter("Words")
     date_from = f.date_filter("said_on", "gte", "Said from")
