@@ -271,6 +271,16 @@ def page_list(s: dict) -> list[tuple[str, str]]:
             pages.append((f"{name} sort={sort}", _url(path, sort=sort)))
         pages.append((f"{name} page 2", _url(path, page=2)))
     pages.append((f"statements {deep_name}", _url("/statements/", page=deep)))
+    # Date ranges that cut months: the busiest month from its second day on, and ten of
+    # its days.
+    prefix = month["from"][:8]
+    pages += [
+        ("statements date_from= (cuts a month)", _url("/statements/", date_from=prefix + "02")),
+        (
+            "statements date_from= & date_to= (ten days)",
+            _url("/statements/", date_from=prefix + "11", date_to=prefix + "20"),
+        ),
+    ]
     pages += [
         ("statement", f"/statements/{s['statement_id']}/"),
         (
