@@ -90,10 +90,12 @@ def test_events_of_the_same_dates_each_count_on_the_calendar(client):
             end_date=datetime.date(2023, 11, 25),
         )
     EventFactory(title="Strike", start_date=datetime.date(2023, 11, 25))
+    EventFactory(title="Talks", start_date=datetime.date(2023, 11, 7))
     content = client.get(month_url(2023, 11)).content.decode()
+    assert 'href="/dates/2023/11/07/" aria-label="7 November 2023: 1 record"' in content
     assert 'href="/dates/2023/11/24/" aria-label="24 November 2023: 2 records"' in content
     assert 'href="/dates/2023/11/25/" aria-label="25 November 2023: 3 records"' in content
-    assert linked_days(client.get(month_url(2023, 11))) == [24, 25]
+    assert linked_days(client.get(month_url(2023, 11))) == [7, 24, 25]
 
 
 def test_event_known_only_to_the_month_is_on_the_month_page_not_the_first(client, demo):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -47,6 +48,7 @@ class CalendarDay:
     count: int
     current: bool
     url: str  # the day's page
+    label: str  # what its link says to a screen reader: "10 July 2024: 3 records"
 
 
 def _day_url(index: str, day: datetime.date) -> str:
@@ -164,6 +166,8 @@ def month_calendar(
 ) -> CalendarMonth:
     result = CalendarMonth(first=datetime.date(year, month, 1))
     index = reverse("articles:dates")
+    # The month's name once, not a date format per day: a year's calendars label hundreds.
+    name = date_format(result.first, "F")
     # Day numbers, 0 outside the month: unlike dates, safe in January of year 1 and
     # December of 9999.
     for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month):
@@ -172,9 +176,10 @@ def month_calendar(
             [
                 CalendarDay(
                     date=day,
-                    count=per_day.get(day, 0),
+                    count=(count := per_day.get(day, 0)),
                     current=day == current,
                     url=_day_url(index, day),
+                    label=f"{day.day} {name} {year:04d}: {count} record{pluralize(count)}",
                 )
                 if day
                 else None
