@@ -2,7 +2,8 @@
 
 Each function returned here runs exactly one aggregate query on the filtered rows. A
 facet of one column's values (`count_by` without a label field) also carries its
-`column` and `ranked(counts)`: a list counts such facets together (`count_columns`). A
+`column` and `ranked(counts)`: a list counts such facets together (`count_columns`),
+but for rows where its `alone(queryset)`, if it has one, says they need its own query. A
 facet of one filter's values carries that filter's name as `param`: the list counts it
 on the rows of the other filters, so that choosing a value leaves the others to add.
 

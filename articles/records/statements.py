@@ -129,7 +129,23 @@ def _tallied_stances(model, scope: str, values: list[str]) -> FacetRows:
     return _stance_rows(tallies.totals("stance", scope=scope, values=values))
 
 
+def _stances_of_masks(counts: dict) -> FacetRows:
+    """The stances from the rows per `stance_mask` (the stances each statement takes on
+    public events, one bit each): the same counts as `count_stances` when no event is
+    chosen, read with the list's other columns (`facets.count_columns`)."""
+    stances = {
+        stance: n
+        for stance, bit in tallies.STANCE_BITS.items()
+        if (n := sum(rows for mask, rows in counts.items() if (mask or 0) & bit))
+    }
+    return _stance_rows(stances)
+
+
 count_stances.tallied = _tallied_stances
+count_stances.column = "stance_mask"
+count_stances.ranked = _stances_of_masks
+# Narrowed to an event, the stances are those taken on it, which the mask does not say.
+count_stances.alone = lambda queryset: bool(account_event_ids(queryset))
 
 
 def public_event_links(statement) -> list[StatementEvent]:

@@ -120,7 +120,11 @@ def build_facets(request: HttpRequest, filterset, specs: Iterable[FacetSpec]) ->
         scope = filterset.tally_scope(without=param if chosen else "")
         if scope is not None and hasattr(function, "tallied"):
             source = "tallied"
-        elif not chosen and hasattr(function, "column"):
+        elif (
+            not chosen
+            and hasattr(function, "column")
+            and not (hasattr(function, "alone") and function.alone(filterset.qs))
+        ):
             source = "together"  # a column of the list's own rows, counted with the others
         else:
             source = "own"
