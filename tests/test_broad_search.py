@@ -225,3 +225,65 @@ def test_a_search_export_gives_the_rows_in_the_pages_order(client, settings):
     assert best.pk != newest_first[0]
     settings.SEARCH_BROAD_MATCHES = 10
     assert exported("ceasefire")[0] == best.pk
+
+
+def facets_shown(response) -> dict[str, list[tuple[str, int | None]]]:
+    return {f.title: [(v.label, v.count) for v in f.values] for f in response.context["facets"]}
+
+
+def facets_of(rows) -> dict[str, list[tuple[str, int]]]:
+    """Each facet of the statement list counted on `rows` directly."""
+    from articles.records.registry import record_type
+
+    return {
+        title: [(label, n) for label, _, n in function(rows)]
+        for title, function in record_type("statements").facets
+    }
+
+
+@pytest.mark.parametrize("narrowed", ["speaker", "dates"])
+def test_broad_words_narrowed_by_another_filter_count_and_facet_their_rows(client, limit, narrowed):
+    statements = ceasefire(6)
+    speaker = statements[0].speaker
+    Statement.objects.filter(pk__in=[statements[1].pk, statements[4].pk]).update(speaker=speaker)
+    Statement.objects.filter(pk=statements[4].pk).update(kind=Statement.Kind.PARAPHRASE)
+    StatementFactory(speaker=speaker, text="Nothing about it.", said_on=DAY)
+    if narrowed == "speaker":
+        params = {"q": "ceasefire", "speaker": speaker.slug}
+        expected = [statements[0], statements[1], statements[4]]
+    else:
+        day = DAY + datetime.timedelta(days=3)
+        params = {"q": "ceasefire", "date_from": day.isoformat(), "date_to": day.isoformat()}
+        expected = [statements[3]]
+    response = client.get("/statements/", params)
+    assert response.status_code == 200
+    # Fewer rows than the limit: an exact count, and the facets of exactly these rows.
+    assert response.context["paginator"].count == len(expected)
+    assert not response.context["paginator"].capped
+    assert sorted(listed(response)) == sorted(s.pk for s in expected)
+    shown = facets_shown(response)
+    rows = Statement.objects.filter(pk__in=[s.pk for s in expected])
+    for title, values in facets_of(rows).items():
+        if narrowed == "speaker" and title == "Speakers":
+            # The rows of the words alone would be counted: the chosen speaker only.
+            assert shown[title] == [(speaker.name, None)]
+        else:
+            assert shown.get(title, []) == values, title
+
+
+def test_broad_words_narrowed_by_another_filter_read_the_index_once(client, limit):
+    """The words' matches among the other filters' rows are read once, as ids, which the
+    count and the facets use: the facets do not each look the words up again."""
+    from django.test.utils import CaptureQueriesContext
+
+    statements = ceasefire(6)
+    speaker = statements[0].speaker
+    Statement.objects.filter(pk=statements[1].pk).update(speaker=speaker)
+    index = "search_statement"  # the SQLite and the PostgreSQL tables alike
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/statements/", {"q": "ceasefire", "speaker": speaker.slug})
+    assert response.context["paginator"].count == 2
+    assert response.context["facets"]
+    reads = [q["sql"] for q in queries if index in q["sql"]]
+    # Whether the words are broad, the matching rows' ids, the page.
+    assert len(reads) == 3, reads
