@@ -271,6 +271,9 @@ def page_list(s: dict) -> list[tuple[str, str]]:
             pages.append((f"{name} sort={sort}", _url(path, sort=sort)))
         pages.append((f"{name} page 2", _url(path, page=2)))
     pages.append((f"statements {deep_name}", _url("/statements/", page=deep)))
+    # A word in a quarter of the statements narrowed by a speaker (its matches are read
+    # once, as ids, for the count and the facets).
+    pages.append(("statements q= & speaker=", _url("/statements/", q=word, speaker=top)))
     # Date ranges that cut months: the busiest month from its second day on, and ten of
     # its days.
     prefix = month["from"][:8]
