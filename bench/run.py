@@ -404,7 +404,8 @@ page cannot go under; **p50 ÷ raw SQL** is what the page adds on top (target �
 where the page ran no query). **first**, **its queries**, **its raw SQL** and **first ÷
 raw SQL** are of the first request after a write (the archive's generation moved, as a
 publish moves it, by a process that has served the page before: its templates loaded),
-whose queries are what the page needs when nothing of the generation is cached. ⚠ marks a page
+whose queries are what the page needs when nothing of the generation is cached: the
+median of three, each after its own write. ⚠ marks a page
 over its p95 budget (100 ms, search 150 ms) or over 3× its raw SQL.
 """
 
