@@ -120,6 +120,7 @@ def build_facets(
     rows as `filterset.qs`, found another way).
     """
     rows = filterset.qs if rows is None else rows
+    broad = filterset.broad_words()
     base = _without(request.GET, NOT_FILTERS)
     planned = []  # each facet: where its counts come from
     for title, function in specs:
@@ -140,7 +141,7 @@ def build_facets(
     columns = _column_rows(together, rows) if len(together) > 1 else {}
     facets = []
     for title, function, param, repeats, chosen, scope, source in planned:
-        if chosen and filterset.broad_words():
+        if chosen and broad:
             found = []  # the chosen values only (added below)
         elif source == "tallied":
             found = _tallied_rows(title, function, filterset.queryset.model, scope)
