@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_migrate
 
 # The apps whose tables the search triggers read.
@@ -68,6 +69,17 @@ def _catch_up(sender, using=None, **kwargs):
     index.catch_up(using or "default")
 
 
+def _add_sqlite_functions(sender, connection, **kwargs):
+    """The SQL function `search.engine` scores SQLite rows with: the averages of an
+    FTS5 index, read from its record."""
+    if connection.vendor == "sqlite":
+        from . import engine
+
+        connection.connection.create_function(
+            "search_fts5_varint", 2, engine.fts5_varint, deterministic=True
+        )
+
+
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = "Search"
@@ -75,6 +87,7 @@ class SearchConfig(AppConfig):
     def ready(self):
         pre_migrate.connect(_drop_sqlite_triggers, sender=self, dispatch_uid="search_pre")
         post_migrate.connect(_create_sqlite_triggers, sender=self, dispatch_uid="search_post")
+        connection_created.connect(_add_sqlite_functions, dispatch_uid="search_functions")
         # Per model, not for every sender: a delete receiver on a model turns off Django's
         # fast deletes for it, which other models' bulk deletes should keep.
         for model in self.apps.get_models():

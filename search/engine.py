@@ -16,7 +16,8 @@ forms), so both databases match the same words.
 - `filter_text(queryset, q, broad=True)` gives the same rows for a query known to be
   broad, read in the order of the queryset's own index (newest first) rather than looked
   up match by match, which on SQLite costs a sort of every match.
-- `rank(queryset, q)` filters as above, adds `search_rank` and orders best first.
+- `rank(queryset, q)` filters as above, adds `search_rank` and orders best first:
+  `score(queryset, q)` for rows known to match (`alone=True`: each row by itself).
 - `highlight(queryset, q)` reads each row's title and snippet text in one query and
   returns {pk: Highlight}: the ORIGINAL text with the matching words wrapped in
   private-use markers (found by normalising each word where it stands), turned into
@@ -273,13 +274,28 @@ class _Unindexed(Func):
 
 
 def rank(queryset: QuerySet, q: str) -> QuerySet:
-    """Matching rows with `search_rank` (higher is better), best first."""
-    filtered = filter_text(queryset, q)
+    """Matching rows with `search_rank` (higher is better), best first: `filter_text`
+    then `score`."""
+    return score(filter_text(queryset, q), q)
+
+
+def score(queryset: QuerySet, q: str, *, alone: bool = False) -> QuerySet:
+    """Rows that match `q` with `search_rank` (higher is better), best first.
+
+    PostgreSQL scores each row with `ts_rank_cd` of its own tsvector. SQLite's `bm25()`
+    can only be asked of every match of the words at once (scored once, then looked up
+    per row): a few milliseconds for a rare word, 250 ms for one in a quarter of a
+    million statements, however few rows the queryset keeps. With `alone`, for words
+    known to be broad (`matches_more_than`) in rows that other filters narrow, each row
+    is scored by itself, by the same formula on the same numbers (`_bm25_sql`): a
+    speaker's 68 statements of such a word are 68 scores. (Alone costs about 9 µs a
+    short statement and more for a long article, so a small match is scored whole.)
+    """
     q = (q or "").strip()[:MAX_QUERY_LENGTH]
     kind = _kind(queryset)
     parsed = parse_query(q)
     if not parsed.groups:
-        return filtered.annotate(search_rank=Value(0.0, output_field=FloatField()))
+        return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
     pk = _pk_column(queryset)
     if _is_postgres():
         sql = (
@@ -287,6 +303,8 @@ def rank(queryset: QuerySet, q: str) -> QuerySet:
             f"WHERE d.object_id = {pk})"
         )
         params = [tsquery_expression(parsed)]
+    elif alone:
+        sql, params = _bm25_sql(kind, parsed, pk)
     else:
         table = documents.fts_table(kind)
         weights = ", ".join(str(w) for w in BM25_WEIGHTS[kind])
@@ -298,8 +316,96 @@ def rank(queryset: QuerySet, q: str) -> QuerySet:
             f"SELECT score FROM scored WHERE scored.id = {pk})"
         )
         params = [fts5_expression(parsed)]
-    annotated = filtered.annotate(search_rank=RawSQL(sql, params, output_field=FloatField()))
+    annotated = queryset.annotate(search_rank=RawSQL(sql, params, output_field=FloatField()))
     return annotated.order_by("-search_rank", "-pk")
+
+
+# FTS5's bm25() (sqlite/ext/fts5/fts5_aux.c): its two constants.
+BM25_K1, BM25_B = 1.2, 0.75
+
+
+def _bm25_sql(kind: str, parsed: ParsedQuery, pk: str) -> tuple[str, list]:
+    """`-bm25(table, weights)` of the row whose id is `pk`, for the positive terms of
+    `parsed` (an excluded term never occurs in a matching row, and adds nothing).
+
+    What FTS5 computes, from the same numbers: for each phrase, its instances in each
+    column of the row times the column's weight (f), the row's length in words (D), and,
+    over the whole index (read once per query, not per row), the number of documents
+    (N), their average length (avgdl, from the index's averages record) and the number
+    holding the phrase (n):
+
+        sum over phrases of idf * f * (k1 + 1) / (f + k1 * (1 - b + b * D / avgdl)),
+        idf = ln((N - n + 0.5) / (n + 0.5)), 1e-6 where that is not positive.
+
+    A document is the words' keys separated by single spaces (`normalise.index_text`),
+    so the row's words are counted by its spaces, and a phrase's instances by removing
+    it, between spaces, from the column with its spaces doubled (so that two instances
+    side by side are both found). Phrases that overlap themselves ("a a" in "a a a")
+    count once where FTS5 counts twice: the only difference.
+    """
+    table = documents.fts_table(kind)
+    columns = [name for name, _, _ in documents.DOCUMENTS[kind][2]]
+    weights = BM25_WEIGHTS[kind]
+    terms = [term for group in parsed.groups for term in group]
+    averages = f"(SELECT block FROM {table}_data WHERE id = 1)"
+    rows = f"search_fts5_varint({averages}, 0)"
+    words = " + ".join(f"search_fts5_varint({averages}, {n + 1})" for n in range(len(columns)))
+    avgdl = f"(SELECT ({words}) * 1.0 / {rows})"
+    spaced = ", ".join(
+        f"' ' || replace(d.\"{name}\", ' ', '  ') || ' ' AS c{n}, length(d.\"{name}\") AS l{n}"
+        for n, name in enumerate(columns)
+    )
+    length = " + ".join(
+        f"CASE WHEN l{n} = 0 THEN 0 ELSE length(c{n}) - l{n} - 1 END" for n in range(len(columns))
+    )
+    frequencies, patterns, scores = [], [], []
+    for number, term in enumerate(terms):
+        pattern = " " + "  ".join(normalise.keys(term)) + " "
+        patterns += [pattern] * len(columns)
+        counts = " + ".join(
+            f"{weight} * ((length(c{n}) - length(replace(c{n}, %s, ''))) / {len(pattern)})"
+            for n, weight in enumerate(weights)
+        )
+        frequencies.append(f"({counts}) AS f{number}")
+        holding = f"(SELECT count(*) FROM {table} WHERE {table} MATCH %s)"
+        idf = (
+            f"(SELECT CASE WHEN x > 0 THEN x ELSE 1e-6 END FROM "
+            f"(SELECT ln(({rows} - n + 0.5) / (n + 0.5)) AS x FROM (SELECT {holding} AS n)))"
+        )
+        scores.append(
+            f"{idf} * ((f{number} * {BM25_K1 + 1}) / (f{number} + {BM25_K1} * "
+            f"({1 - BM25_B} + {BM25_B} * d / {avgdl})))"
+        )
+    sql = (
+        f"(SELECT {' + '.join(scores)} FROM (SELECT {', '.join(frequencies)}, {length} AS d "
+        f"FROM (SELECT {spaced} FROM {table} d WHERE d.rowid = {pk} LIMIT 1)))"
+    )
+    # In the order of the SQL: each phrase's MATCH (its idf), then the columns' patterns.
+    return sql, [_fts5_term(term) for term in terms] + patterns
+
+
+def fts5_varint(block: bytes | None, number: int) -> int | None:
+    """The `number`th (from 0) of the varints an FTS5 record holds, as SQLite writes them:
+    seven bits a byte, highest first, the ninth byte whole. Registered on SQLite
+    connections as `search_fts5_varint` (search/apps.py) to read an index's averages
+    record: its documents, then each column's words."""
+    if block is None:
+        return None
+    position = 0
+    for _ in range(number + 1):
+        value = 0
+        for byte_number in range(9):
+            if position >= len(block):
+                return None
+            byte = block[position]
+            position += 1
+            if byte_number == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+    return value
 
 
 @dataclasses.dataclass

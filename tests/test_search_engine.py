@@ -276,3 +276,62 @@ def test_migrate_leaves_working_triggers():
     call_command("migrate", verbosity=0)
     AliasFactory(actor=ActorFactory(name="Still indexed"), name="Indexed alias")
     assert found(Actor.objects.all(), "indexed alias") != set()
+
+
+@pytest.fixture
+def scored_rows():
+    """Rows of every searchable type whose words repeat, side by side and apart, in
+    columns of different weights, in texts of different lengths."""
+    speaker = ActorFactory(name="Truce Envoy", description="Talks of a truce, a truce.")
+    AliasFactory(actor=speaker, name="Envoy for the truce")
+    ActorFactory(name="Aid envoy", description="Truce talks and aid, aid aid.")
+    article = ArticleFactory(
+        title="Truce talks",
+        summary="A truce truce was discussed.",
+        body="The truce. " * 40 + "Aid convoys waited for the ceasefire to hold.",
+    )
+    ArticleFactory(title="Weekly roundup", body="Later, talk of a truce surfaced and aid.")
+    make = lambda text, **kw: StatementFactory(article=article, text=text, **kw)  # noqa: E731
+    make("The truce must hold, truce truce.", translation="Der truce.", speaker=speaker)
+    make("A humanitarian truce and aid for the truce talks.")
+    make("Aid now.", translation="Aid for a truce, now.")
+    make("We want a ceasefire, not a truce.")
+    make("Aid aid aid.", speaker=speaker)
+    EventFactory(title="Truce announced", description="A truce, then aid, then a truce.")
+    EventFactory(title="Aid convoy", description="Convoys of aid after the truce talks.")
+
+
+@pytest.mark.parametrize("model", [Statement, Article, Event, Actor])
+@pytest.mark.parametrize(
+    "q", ["truce", "truce aid", '"truce talks"', "truce or aid", "truce -ceasefire", "aid aid"]
+)
+def test_scoring_each_row_alone_gives_the_scores_of_scoring_the_whole_match(scored_rows, model, q):
+    """SQLite: the per-row bm25 (`alone`, for broad words among few rows) reproduces
+    FTS5's own bm25() of every match, score for score. (PostgreSQL scores each row
+    alone either way: there the two are one query.)"""
+    rows = engine.filter_text(model.objects.all(), q)
+    whole = dict(engine.score(rows, q).values_list("pk", "search_rank"))
+    alone = dict(engine.score(rows, q, alone=True).values_list("pk", "search_rank"))
+    assert len(whole) >= 1 and whole.keys() == alone.keys()
+    assert alone == pytest.approx(whole, rel=1e-12)
+    if connection.vendor == "sqlite":  # the rows are scored apart, not all alike
+        assert len(set(whole.values())) > 1 or len(whole) == 1
+    assert list(engine.score(rows, q, alone=True)) == list(engine.score(rows, q))
+
+
+def test_fts5_varint_reads_each_size_of_number():
+    numbers = [0, 1, 127, 128, 16_383, 16_384, 2**56 - 1, 2**56, 2**64 - 1]
+
+    def written(value: int) -> bytes:  # SQLite's varint: 7 bits a byte, the ninth whole
+        if value > 2**56 - 1:
+            groups = [(value >> (8 + 7 * n)) & 0x7F for n in reversed(range(8))]
+            return bytes(0x80 | g for g in groups) + bytes([value & 0xFF])
+        groups = [value & 0x7F]
+        while value := value >> 7:
+            groups.append(value & 0x7F)
+        return bytes(0x80 | g for g in reversed(groups[1:])) + bytes([groups[0]])
+
+    block = b"".join(written(n) for n in numbers)
+    assert [engine.fts5_varint(block, n) for n in range(len(numbers))] == numbers
+    assert engine.fts5_varint(block, len(numbers)) is None
+    assert engine.fts5_varint(None, 0) is None
