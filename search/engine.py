@@ -31,7 +31,7 @@ import dataclasses
 import re
 
 from django.db import connection, connections
-from django.db.models import F, FloatField, Func, IntegerField, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, Func, IntegerField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import In
 from django.utils.html import escape
@@ -218,10 +218,11 @@ def filter_text(queryset: QuerySet, q: str, *, broad: bool = False) -> QuerySet:
     """The rows of `queryset` matching `q`; an empty `q` leaves it unchanged.
 
     `broad` (the words match many rows, `matches_more_than`) changes how the database
-    reads them, not which: on SQLite the matches are then not looked up by id one by one
-    and sorted, but the queryset's order index is walked and each row tested against
-    them, which finds a page of a word in a quarter of the rows at once. (Given for a
-    rare word it would walk the whole index: only a caller that knows says so.)
+    reads them, not which: the matches are then not looked up by id, but the rows the
+    queryset keeps are read in its own order and each is tested, which finds a page of a
+    word in a quarter of the rows at once, or the few a speaker or a fortnight keeps.
+    (Given for a rare word it would walk the whole index: only a caller that knows says
+    so.)
     """
     q = (q or "").strip()[:MAX_QUERY_LENGTH]
     if not q:
@@ -236,7 +237,16 @@ def filter_text(queryset: QuerySet, q: str, *, broad: bool = False) -> QuerySet:
         return queryset.exclude(pk__in=RawSQL(*_matching_sql(kind, any_of(parsed.excluded))))
     expression = tsquery_expression(parsed) if _is_postgres() else fts5_expression(parsed)
     sql, params = _matching_sql(kind, expression)
-    if broad and not _is_postgres():
+    if broad and _is_postgres():
+        # Each row's own document tested: given `id IN (matches)`, PostgreSQL reads every
+        # match from the GIN index and joins them (a fortnight's statements of a word in
+        # a quarter of a million: 250 ms; tested one by one, 80).
+        tested = (
+            f"(SELECT d.document @@ {_TSQUERY} FROM {documents.pg_table(kind)} d "
+            f"WHERE d.object_id = {_pk_column(queryset)})"
+        )
+        return queryset.filter(RawSQL(tested, [expression], output_field=BooleanField()))
+    if broad:
         # `+id IN (…)`: the same test, which SQLite cannot answer from the primary key,
         # so it keeps the index that gives the queryset's order.
         return queryset.filter(In(_Unindexed(F("pk")), RawSQL(sql, params)))
