@@ -287,3 +287,42 @@ def test_broad_words_narrowed_by_another_filter_read_the_index_once(client, limi
     reads = [q["sql"] for q in queries if index in q["sql"]]
     # Whether the words are broad, the matching rows' ids, the page.
     assert len(reads) == 3, reads
+
+
+@pytest.mark.parametrize("narrowed", ["actor", "dates"])
+def test_the_search_page_ranks_broad_words_narrowed_by_an_actor_or_dates(client, limit, narrowed):
+    """Broad words (more than the limit in the whole index) that an actor or dates narrow
+    to the limit or fewer are ranked by relevance, as the page promises ("add a word or a
+    filter"): the words are tested on the rows the filter keeps, their ids read once, and
+    each row scored by itself (on SQLite no bm25() of every match)."""
+    from django.test.utils import CaptureQueriesContext
+
+    statements = ceasefire(6)
+    speaker = statements[0].speaker
+    best = StatementFactory(text="Ceasefire, ceasefire, ceasefire.", said_on=DAY, speaker=speaker)
+    Statement.objects.filter(pk=statements[1].pk).update(speaker=speaker)
+    StatementFactory(speaker=speaker, text="Nothing about it.", said_on=DAY)
+    if narrowed == "actor":
+        params = {"q": "ceasefire", "actor": speaker.slug, "type": "statements"}
+        expected = {statements[0].pk, statements[1].pk, best.pk}
+    else:
+        last = DAY + datetime.timedelta(days=1)
+        params = {"q": "ceasefire", "date_from": DAY.isoformat(), "date_to": last.isoformat()}
+        expected = {statements[0].pk, statements[1].pk, best.pk}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/", {**params, "type": "statements"})
+    html = response.content.decode()
+    [group] = [g for g in response.context["groups"] if g["type"] == "statements"]
+    assert not group["broad"] and group["count"] == 3
+    assert "not by relevance" not in html
+    shown = [s.pk for s in group["results"]]
+    assert set(shown) == expected and shown[0] == best.pk
+    # The order of ranking these rows the ordinary way.
+    ranked = engine.rank(Statement.objects.filter(pk__in=expected), "ceasefire")
+    assert shown == [s.pk for s in ranked]
+    page = [q["sql"] for q in queries if "search_rank" in q["sql"] or "bm25" in q["sql"]]
+    assert page and not any("bm25(" in sql or "object_id FROM search" in sql for sql in page)
+
+    response = client.get("/search/", {**params, "format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert [int(line.split(",")[0]) for line in text.splitlines()[1:]] == shown

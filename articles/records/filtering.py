@@ -615,6 +615,15 @@ def sort_filter(sorts: dict[str, tuple[str, tuple[str, ...]]]) -> django_filters
     )
 
 
+def words_are_broad(queryset: QuerySet, words: str) -> bool:
+    """Whether `words` match more than SEARCH_BROAD_MATCHES documents of the index of
+    `queryset`'s type, drafts included, read once per generation of the archive: a hint
+    for how to read and rank the rows (search/engine.py), never what a reader is shown."""
+    limit = settings.SEARCH_BROAD_MATCHES
+    key = (queryset.model._meta.label, words, limit)
+    return freshness.cached("broad-words", key, lambda: matches_more_than(queryset, words, limit))
+
+
 class ListFilterSet(django_filters.FilterSet):
     """Shared behaviour: `q` through the search engine, `sort` applied last, stable order.
 
@@ -637,22 +646,13 @@ class ListFilterSet(django_filters.FilterSet):
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Words in more than SEARCH_BROAD_MATCHES documents are read in the list's
         # order index (search/engine.py).
-        broad = not self._by_id and self._broad(queryset, value)
+        broad = not self._by_id and words_are_broad(queryset, value)
         return filter_text(queryset, value, broad=broad)
 
-    def _broad(self, queryset: QuerySet, words: str) -> bool:
-        """Whether `words` match more than SEARCH_BROAD_MATCHES documents of the type's
-        index, read once per generation of the archive."""
-        limit = settings.SEARCH_BROAD_MATCHES
-        key = (queryset.model._meta.label, words, limit)
-        return freshness.cached(
-            "broad-words", key, lambda: matches_more_than(queryset, words, limit)
-        )
-
     def broad_words(self) -> bool:
-        """Whether the words chosen (`q`) are broad (`_broad`); False without words."""
+        """Whether the words chosen (`q`) are broad (`words_are_broad`); False without words."""
         words = self.form.cleaned_data.get("q") if self.is_valid() else None
-        return bool(words) and self._broad(self.queryset, words)
+        return bool(words) and words_are_broad(self.queryset, words)
 
     def narrowed_besides_words(self) -> bool:
         """Whether a filter other than the words (`q`) is chosen."""

@@ -402,7 +402,7 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
         # quarter of the archive, whatever the other filters keep).
         matched = None
         if searching and filterset.narrowed_besides_words() and filterset.broad_words():
-            matched = _matched(filterset)
+            matched = matched_ids(filterset.qs_counted())
         paginator = ArchivePaginator(
             filterset.qs,
             settings.PAGE_SIZE,
@@ -430,10 +430,9 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
     return render(request, f"{meta.app_label}/{meta.model_name}_list.html", context, status=status)
 
 
-def _matched(filterset) -> list:
+def matched_ids(rows: QuerySet) -> list:
     """The ids of a search's rows, at most SEARCH_BROAD_MATCHES and one (more: the list
     says "more than"), read once per generation of the archive and filtered query."""
-    rows = filterset.qs_counted()
     limit = settings.SEARCH_BROAD_MATCHES + 1
     return freshness.cached(
         "matched",

@@ -14,7 +14,7 @@ import difflib
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -23,11 +23,13 @@ from search import engine, normalise
 
 from .. import freshness
 from ..formats.tabular import bad_request, export_response, requested_format
+from ..lookups import Among
 from ..records.base import RecordType
+from ..records.filtering import words_are_broad
 from ..records.registry import RECORD_TYPES
 from .exports import export_links, page_feed
 from .forms import SearchForm
-from .lists import ArchivePaginator
+from .lists import ArchivePaginator, matched_ids
 
 PREVIEW_SIZE = 5  # results per type when no type is chosen
 SEARCHED = {key: record for key, record in RECORD_TYPES.items() if record.search_title}
@@ -60,13 +62,35 @@ def _attach_highlights(objects: list, record: RecordType, q: str) -> None:
         obj.search_snippet_html = engine.marked_html(found.snippet if found else "")
 
 
-def _counts(bases: dict[str, QuerySet], q: str) -> dict[str, int]:
+def _matched(bases: dict[str, QuerySet], q: str, narrowed: bool) -> dict[str, list | None]:
+    """For each base that a date or an actor narrows, when the words match more than
+    SEARCH_BROAD_MATCHES documents of the type's index (a word in a quarter of the
+    statements): the ids of its matching rows, at most SEARCH_BROAD_MATCHES and one,
+    the words tested on the rows the filters keep, read once per generation
+    (`lists.matched_ids`, as the lists do). Looked up by id, every match of the words
+    would be read to find a speaker's few, and ranked, every match would be scored.
+    None for the other bases."""
+    return {
+        name: (
+            matched_ids(engine.filter_text(base, q, broad=True).order_by())
+            if narrowed and words_are_broad(base, q)
+            else None
+        )
+        for name, base in bases.items()
+    }
+
+
+def _counts(bases: dict[str, QuerySet], q: str, matched: dict[str, list | None]) -> dict[str, int]:
     """How many rows of each base match `q`, up to `broad + 1` (more says "more than
-    `broad`"), read once per generation, all in one query."""
+    `broad`"): the ids `matched` when read, the others counted once per generation, all
+    in one query."""
     broad = settings.SEARCH_BROAD_MATCHES
-    querysets = {name: engine.counting(base, q) for name, base in bases.items()}
+    querysets = {
+        name: engine.counting(base, q) for name, base in bases.items() if matched[name] is None
+    }
     key = [freshness.query_key(queryset) for queryset in querysets.values()] + [broad]
-    return freshness.cached("search-counts", key, lambda: _count_at_once(querysets, broad))
+    counts = freshness.cached("search-counts", key, lambda: _count_at_once(querysets, broad))
+    return {name: counts[name] if ids is None else len(ids) for name, ids in matched.items()}
 
 
 def _count_at_once(querysets: dict[str, QuerySet], broad: int) -> dict[str, int]:
@@ -91,16 +115,25 @@ def _count_at_once(querysets: dict[str, QuerySet], broad: int) -> dict[str, int]
 
 
 def _matches(
-    record: RecordType, base: QuerySet, q: str, *, broad: bool, every: bool = False
+    record: RecordType,
+    base: QuerySet,
+    q: str,
+    *,
+    broad: bool,
+    matched: list | None,
+    every: bool = False,
 ) -> tuple[QuerySet, str]:
     """The rows of `base` that match, in the order the page and its exports give them,
-    and that order's name when it is not relevance.
+    and that order's name when it is not relevance. `matched`: see `_matched` (those
+    rows are scored each by itself).
 
     No engine ranks a quarter of a million matches within a page's time: a broad type
     (more than SEARCH_BROAD_MATCHES matches) comes in the list's own order, newest first,
     and the page says so. A page reads its first rows along the list's order index; an
     export of `every` match finds them by id and sorts them (walking the index would read
     all of it for the last match)."""
+    if not broad and matched is not None:
+        return engine.score(base.filter(Among(F("pk"), matched)), q, alone=True), ""
     if not broad:
         return engine.rank(base, q), ""
     label, order = next(iter(record.filterset.SORTS.values()))
@@ -120,10 +153,10 @@ def search_export(request, *, q: str, chosen: str, actor, start, end):
     if not q:
         rows = record.public().none()
     else:
-        base = _base(record, actor, start, end)
-        count = _counts({name: base}, q)[name]
-        broad = count > settings.SEARCH_BROAD_MATCHES
-        rows, _ = _matches(record, base, q, broad=broad, every=True)
+        bases = {name: _base(record, actor, start, end)}
+        matched = _matched(bases, q, bool(actor or start or end))
+        broad = _counts(bases, q, matched)[name] > settings.SEARCH_BROAD_MATCHES
+        rows, _ = _matches(record, bases[name], q, broad=broad, matched=matched[name], every=True)
     title = f"{record.noun[1].capitalize()} matching “{q}”"
     return export_response(request, rows, record=record, title=title)
 
@@ -157,14 +190,15 @@ def search(request):
         if not (name == "actors" and skip_actors)
     }
     # Every type's count at once, each stopping past SEARCH_BROAD_MATCHES.
-    counts = _counts(bases, q)
+    matched = _matched(bases, q, skip_actors)
+    counts = _counts(bases, q, matched)
     limit = settings.SEARCH_BROAD_MATCHES
     for name, base in bases.items():
         record = SEARCHED[name]
         broad = counts[name] > limit
         group = {"type": name, "heading": record.noun[1].capitalize(), "broad": broad}
         group["count"] = min(counts[name], limit)
-        rows, group["order"] = _matches(record, base, q, broad=broad)
+        rows, group["order"] = _matches(record, base, q, broad=broad, matched=matched[name])
         if chosen == name:
             # Pages read once per generation of the archive (lists.py).
             paginator = ArchivePaginator(
