@@ -283,6 +283,10 @@ def page_list(s: dict) -> list[tuple[str, str]]:
             "statements date_from= & date_to= (ten days)",
             _url("/statements/", date_from=prefix + "11", date_to=prefix + "20"),
         ),
+        (
+            "statements q= & ten days",
+            _url("/statements/", q=word, date_from=prefix + "11", date_to=prefix + "20"),
+        ),
     ]
     pages += [
         ("statement", f"/statements/{s['statement_id']}/"),
@@ -312,6 +316,12 @@ def page_list(s: dict) -> list[tuple[str, str]]:
             _url("/search/", q=f"{word} {s['word']['second_word']}"),
         ),
         ("search q=speaker name", _url("/search/", q=s["top_speaker"]["name"])),
+        # The word narrowed by an actor and by ten days: ranked, each row scored alone.
+        (f"search q={word} & actor= (most quoted)", _url("/search/", q=word, actor=top)),
+        (
+            f"search q={word} & ten days",
+            _url("/search/", q=word, date_from=prefix + "11", date_to=prefix + "20"),
+        ),
     ]
     return pages
 
