@@ -10,7 +10,8 @@ forms), so both databases match the same words.
   Event) to the rows matching `q`; every list's `q` filter and the search page use it.
 - `matches_more_than(queryset, q, limit)`: whether the words match more than `limit`
   rows of the type's index (drafts included: a hint for how to read the rows, never a
-  number shown), one capped count of the index alone.
+  number shown), one capped count of the index alone; `matches_more_than_each` asks
+  it of several types in one query.
 - `counting(queryset, q)`: the same rows, for a count cut at a limit (`SELECT COUNT(*)
   FROM (… LIMIT n)`), which on SQLite then stops reading matches at the limit.
 - `filter_text(queryset, q, broad=True)` gives the same rows for a query known to be
@@ -203,15 +204,24 @@ def matches_more_than(queryset: QuerySet, q: str, limit: int) -> bool:
     """Whether the positive words of `q` match more than `limit` documents of the type's
     index, drafts included: one count that stops at `limit + 1` (about a millisecond
     on a million statements). A hint for how to read the rows; never shown."""
+    return matches_more_than_each([queryset], q, limit)[0]
+
+
+def matches_more_than_each(querysets: list[QuerySet], q: str, limit: int) -> list[bool]:
+    """`matches_more_than` for the types of several querysets, in one query."""
     q = (q or "").strip()[:MAX_QUERY_LENGTH]
     parsed = parse_query(q)
-    if not parsed.groups:
-        return False
+    if not parsed.groups or not querysets:
+        return [False] * len(querysets)
     expression = tsquery_expression(parsed) if _is_postgres() else fts5_expression(parsed)
-    sql, params = _matching_sql(_kind(queryset), expression)
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {int(limit) + 1}) capped", params)
-        return cursor.fetchone()[0] > limit
+    counts, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, sql_params = _matching_sql(_kind(queryset), expression)
+        counts.append(f"(SELECT COUNT(*) FROM ({sql} LIMIT {int(limit) + 1}) capped_{number})")
+        params += sql_params
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(counts), params)
+        return [count > limit for count in cursor.fetchone()]
 
 
 def filter_text(queryset: QuerySet, q: str, *, broad: bool = False) -> QuerySet:

@@ -12,11 +12,12 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
-from articles.models import PublicationStatus, Statement
+from articles.models import Article, PublicationStatus, Statement
 from articles.services import records_publish, records_unpublish
 from search import engine
+from search import index as search_index
 
-from .factories import ArticleFactory, StatementFactory
+from .factories import ArticleFactory, EventFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2024, 3, 1)
@@ -331,3 +332,20 @@ def test_the_search_page_ranks_broad_words_narrowed_by_an_actor_or_dates(client,
     response = client.get("/search/", {**params, "format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert [int(line.split(",")[0]) for line in text.splitlines()[1:]] == shown
+
+
+def test_broad_words_narrowed_on_the_search_page_cost_at_most_twelve_queries(
+    client, limit, django_assert_max_num_queries
+):
+    """Every type at once: whether the words are broad is asked of the three indexes in
+    one query, then each broad type's matching ids, the others' counts in one query."""
+    for _ in range(2):
+        ceasefire(6)
+        EventFactory(title="Ceasefire talks", start_date=DAY)
+    Article.objects.update(title="Ceasefire news")
+    search_index.rebuild()
+    params = {"q": "ceasefire", "date_from": DAY.isoformat(), "date_to": DAY.isoformat()}
+    with django_assert_max_num_queries(12):
+        response = client.get("/search/", params)
+    counts = {g["type"]: (g["count"], g["broad"]) for g in response.context["groups"]}
+    assert counts == {"statements": (2, False), "articles": (2, False), "events": (2, False)}

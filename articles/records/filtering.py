@@ -28,7 +28,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from actors.models import Actor
-from search.engine import filter_text, matches_more_than
+from search.engine import filter_text, matches_more_than_each
 
 from .. import freshness
 from ..dates import INVALID_DATE_MESSAGE, ISO_FORMAT
@@ -619,9 +619,19 @@ def words_are_broad(queryset: QuerySet, words: str) -> bool:
     """Whether `words` match more than SEARCH_BROAD_MATCHES documents of the index of
     `queryset`'s type, drafts included, read once per generation of the archive: a hint
     for how to read and rank the rows (search/engine.py), never what a reader is shown."""
+    return words_are_broad_each({"": queryset}, words)[""]
+
+
+def words_are_broad_each(querysets: dict[str, QuerySet], words: str) -> dict[str, bool]:
+    """`words_are_broad` for each of several types' querysets, asked in one query."""
     limit = settings.SEARCH_BROAD_MATCHES
-    key = (queryset.model._meta.label, words, limit)
-    return freshness.cached("broad-words", key, lambda: matches_more_than(queryset, words, limit))
+    key = ([qs.model._meta.label for qs in querysets.values()], words, limit)
+
+    def ask() -> dict[str, bool]:
+        broad = matches_more_than_each(list(querysets.values()), words, limit)
+        return dict(zip(querysets, broad, strict=True))
+
+    return freshness.cached("broad-words", key, ask)
 
 
 class ListFilterSet(django_filters.FilterSet):

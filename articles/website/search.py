@@ -25,7 +25,7 @@ from .. import freshness
 from ..formats.tabular import bad_request, export_response, requested_format
 from ..lookups import Among
 from ..records.base import RecordType
-from ..records.filtering import words_are_broad
+from ..records.filtering import words_are_broad_each
 from ..records.registry import RECORD_TYPES
 from .exports import export_links, page_feed
 from .forms import SearchForm
@@ -70,10 +70,11 @@ def _matched(bases: dict[str, QuerySet], q: str, narrowed: bool) -> dict[str, li
     (`lists.matched_ids`, as the lists do). Looked up by id, every match of the words
     would be read to find a speaker's few, and ranked, every match would be scored.
     None for the other bases."""
+    broad = words_are_broad_each(bases, q) if narrowed else {}
     return {
         name: (
             matched_ids(engine.filter_text(base, q, broad=True).order_by())
-            if narrowed and words_are_broad(base, q)
+            if broad.get(name)
             else None
         )
         for name, base in bases.items()
