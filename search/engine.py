@@ -368,11 +368,11 @@ def _bm25_sql(kind: str, parsed: ParsedQuery, pk: str) -> tuple[str, list]:
     weights = BM25_WEIGHTS[kind]
     terms = [term for group in parsed.groups for term in group]
     averages = f"(SELECT block FROM {table}_data WHERE id = 1)"
-    rows = f"search_fts5_varint({averages}, 0)"
+    documents_in_index = f"search_fts5_varint({averages}, 0)"
     words = " + ".join(f"search_fts5_varint({averages}, {n + 1})" for n in range(len(columns)))
-    avgdl = f"(SELECT ({words}) * 1.0 / {rows})"
+    avgdl = f"(SELECT ({words}) * 1.0 / {documents_in_index})"
     spaced = ", ".join(
-        f"' ' || replace(d.\"{name}\", ' ', '  ') || ' ' AS c{n}, length(d.\"{name}\") AS l{n}"
+        f"' ' || replace(doc.\"{name}\", ' ', '  ') || ' ' AS c{n}, length(doc.\"{name}\") AS l{n}"
         for n, name in enumerate(columns)
     )
     length = " + ".join(
@@ -390,7 +390,8 @@ def _bm25_sql(kind: str, parsed: ParsedQuery, pk: str) -> tuple[str, list]:
         holding = f"(SELECT count(*) FROM {table} WHERE {table} MATCH %s)"
         idf = (
             f"(SELECT CASE WHEN x > 0 THEN x ELSE 1e-6 END FROM "
-            f"(SELECT ln(({rows} - n + 0.5) / (n + 0.5)) AS x FROM (SELECT {holding} AS n)))"
+            f"(SELECT ln(({documents_in_index} - n + 0.5) / (n + 0.5)) AS x "
+            f"FROM (SELECT {holding} AS n)))"
         )
         scores.append(
             f"{idf} * ((f{number} * {BM25_K1 + 1}) / (f{number} + {BM25_K1} * "
@@ -398,7 +399,7 @@ def _bm25_sql(kind: str, parsed: ParsedQuery, pk: str) -> tuple[str, list]:
         )
     sql = (
         f"(SELECT {' + '.join(scores)} FROM (SELECT {', '.join(frequencies)}, {length} AS d "
-        f"FROM (SELECT {spaced} FROM {table} d WHERE d.rowid = {pk} LIMIT 1)))"
+        f"FROM (SELECT {spaced} FROM {table} doc WHERE doc.rowid = {pk} LIMIT 1)))"
     )
     # In the order of the SQL: each phrase's MATCH (its idf), then the columns' patterns.
     return sql, [_fts5_term(term) for term in terms] + patterns

@@ -90,7 +90,11 @@ def _counts(bases: dict[str, QuerySet], q: str, matched: dict[str, list | None])
         name: engine.counting(base, q) for name, base in bases.items() if matched[name] is None
     }
     key = [freshness.query_key(queryset) for queryset in querysets.values()] + [broad]
-    counts = freshness.cached("search-counts", key, lambda: _count_at_once(querysets, broad))
+    counts = (
+        freshness.cached("search-counts", key, lambda: _count_at_once(querysets, broad))
+        if querysets
+        else {}
+    )
     return {name: counts[name] if ids is None else len(ids) for name, ids in matched.items()}
 
 
