@@ -4,9 +4,10 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
+
+from .links import path_for
 
 WIKIDATA_ID_REGEX = r"^Q[1-9][0-9]*$"
 COUNTRY_CODE_REGEX = r"^[A-Z]{2}$"
@@ -185,7 +186,7 @@ class Actor(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("actors:detail", args=[self.slug])
+        return path_for("actors:detail", self.slug)
 
     def clean(self):
         super().clean()

@@ -4,12 +4,11 @@ Canonical links, citations, feeds, sitemaps, JSON-LD and exports all call these,
 the public address is configured once (`SITE_URL`).
 """
 
-import functools
-
 from django.conf import settings
-from django.urls import reverse
 
-_PLACEHOLDER = "987654321"
+from actors.links import path_for, url_template
+
+__all__ = ["absolute", "path_for", "permalink", "site_origin"]
 
 
 def absolute(path: str) -> str:
@@ -24,20 +23,8 @@ def site_origin() -> tuple[str, str]:
     return scheme, host
 
 
-@functools.cache
-def _url_template(name: str) -> tuple[str, str]:
-    before, _, after = reverse(name, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
-    return before, after
-
-
-def path_for(name: str, key) -> str:
-    """The path of a detail page, without running the URL resolver per row."""
-    before, after = _url_template(name)
-    return f"{before}{key}{after}"
-
-
 def permalink(name: str, key) -> str:
     """The absolute URL of a detail page, without running the URL resolver per row.
     (`absolute(path_for(name, key))`, written out: exports call it twice a row.)"""
-    before, after = _url_template(name)
+    before, after = url_template(name)
     return f"{settings.SITE_URL}{before}{key}{after}"

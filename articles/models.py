@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -15,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from actors.models import COUNTRY_CODE_REGEX, Actor, Role
 
 from . import dates, quotes
+from .links import path_for
 from .lookups import Among
 
 LANGUAGE_TAG_REGEX = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -103,7 +103,7 @@ class Outlet(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:outlet", args=[self.slug])
+        return path_for("articles:outlet", self.slug)
 
 
 class PlaceQuerySet(models.QuerySet):
@@ -206,7 +206,7 @@ class Place(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:place", args=[self.slug])
+        return path_for("articles:place", self.slug)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -385,7 +385,7 @@ class Article(models.Model):
             statements.locate_passages(self)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", args=[self.slug])
+        return path_for("articles:detail", self.slug)
 
     def clean(self):
         super().clean()
@@ -806,7 +806,7 @@ class Statement(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:statement", args=[self.pk])
+        return path_for("articles:statement", self.pk)
 
     def clean(self):
         super().clean()
@@ -1204,7 +1204,7 @@ class Event(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:event", args=[self.slug])
+        return path_for("articles:event", self.slug)
 
     @property
     def is_public(self) -> bool:
