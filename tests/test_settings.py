@@ -190,3 +190,19 @@ def test_sqlite_reads_through_a_memory_map_unless_told_not_to(tmp_path):
     wrong = _mmap_size(tmp_path, SQLITE_MMAP_SIZE="lots")
     assert wrong.returncode != 0
     assert "SQLITE_MMAP_SIZE must be an integer, not 'lots'" in wrong.stderr
+
+
+def test_a_worker_loads_its_urls_and_freezes_them_out_of_the_collectors_reach():
+    # What gunicorn does first in each worker: import config.wsgi.
+    result = run(
+        [
+            "-c",
+            "import gc, sys, config.wsgi; "
+            "print(gc.get_freeze_count(), 'articles.website.urls' in sys.modules)",
+        ],
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, urls_loaded = result.stdout.split()
+    assert int(frozen) > 50_000  # the code, settings and URL patterns: ~90,000 objects
+    assert urls_loaded == "True"
