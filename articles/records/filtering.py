@@ -695,6 +695,12 @@ class ListFilterSet(django_filters.FilterSet):
         words = self.form.cleaned_data.get("q") if self.is_valid() else None
         return bool(words) and words_are_broad(self.queryset, words)
 
+    def seek(self) -> Callable[[int], tuple[Q, int] | None] | None:
+        """Where the row at an offset of the filtered list is, when the type can say so
+        without counting the rows above it: a filter whose rows start on or just above
+        it, and how many of those come first (`ArchivePaginator`). None: it cannot."""
+        return None
+
     def narrowed_besides_words(self) -> bool:
         """Whether a filter other than the words (`q`) is chosen."""
         return any(

@@ -1,6 +1,8 @@
 """Statements: who said what, where. Everything the pages and formats know about them."""
 
-from django.db.models import Count, QuerySet
+from collections.abc import Callable
+
+from django.db.models import Count, Q, QuerySet
 
 from actors.models import Actor, Role, role_on
 
@@ -90,6 +92,27 @@ class StatementFilter(f.ListFilterSet):
         model = Statement
         fields: list[str] = []
         form = f.ListFilterForm
+
+    def seek(self) -> Callable[[int], tuple[Q, int] | None] | None:
+        """Unfiltered, or filtered by dates alone, the list's rows by date are the
+        statements the totals per day count (`tallies.day_of_row`): the row at an offset
+        is among those said on or before its day (newest first; on or after it, oldest
+        first), after as many of them as came earlier that day."""
+        scope = self.tally_scope()
+        if scope is None or scope[0] not in ("", tallies.RANGE):
+            return None
+        chosen = self.form.cleaned_data
+        start, end = chosen.get("date_from"), chosen.get("date_to")
+        newest_first = (chosen.get("sort") or next(iter(self.SORTS))) == "-date"
+
+        def seek(offset: int) -> tuple[Q, int] | None:
+            found = tallies.day_of_row(offset, start=start, end=end, newest_first=newest_first)
+            if found is None:
+                return None
+            day, skip = found
+            return (Q(said_on__lte=day) if newest_first else Q(said_on__gte=day)), skip
+
+        return seek
 
     def filter_actor(self, queryset: QuerySet, name: str, value: Actor) -> QuerySet:
         return queryset.involving(value)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.dateformat import format as date_format
@@ -268,6 +268,7 @@ class ArchivePaginator(Paginator):
         cap: int | None = None,
         counted: QuerySet | None = None,
         ids_first: bool = False,
+        seek: Callable[[int], tuple[Q, int] | None] | None = None,
         **kwargs,
     ):
         """`known_count`, when it answers, counts the rows without reading them (the
@@ -279,12 +280,18 @@ class ArchivePaginator(Paginator):
         first, not only the deep ones: where no index gives a filter's rows in the list's
         order (an outlet's ten thousand statements), the database then sorts their ids
         and dates, not whole rows joined to their articles' bodies. Not for a search,
-        whose second query would look its words up again."""
+        whose second query would look its words up again.
+
+        `seek(offset)`, when given, says where the row at `offset` is without counting
+        the rows above it (a filter whose rows start on or just above it, and how many
+        of those come first: the statement list's totals per day, `FilterSet.seek`): a
+        deep page then skips a few rows, not all of those above it."""
         super().__init__(*args, **kwargs)
         self.known_count = known_count
         self.cap = cap
         self.counted = counted
         self.ids_first = ids_first
+        self.seek = seek
 
     def _key(self):
         return freshness.query_key(self.object_list)
@@ -323,8 +330,11 @@ class ArchivePaginator(Paginator):
         shallow = bottom < self.DEEP and not (self.ids_first and self.count > self.DEEP)
         if shallow or rows.query.combinator:
             return list(rows[bottom:top])
-        ids = list(rows.prefetch_related(None).values_list("pk", flat=True)[bottom:top])
-        return list(rows.filter(pk__in=ids))  # the list's own order, among these rows
+        found = self.seek(bottom) if self.seek is not None and bottom >= self.DEEP else None
+        above = rows if found is None else rows.filter(found[0])
+        skip = bottom if found is None else found[1]
+        ids = above.prefetch_related(None).values_list("pk", flat=True)[skip : skip + top - bottom]
+        return list(rows.filter(pk__in=list(ids)))  # the list's own order, among these rows
 
 
 def paginate(
@@ -414,6 +424,7 @@ def list_page(request: HttpRequest, *, record: RecordType) -> HttpResponse:
             cap=settings.SEARCH_BROAD_MATCHES if searching else None,
             counted=filterset.qs_counted() if searching else None,
             ids_first=not searching,
+            seek=filterset.seek(),
         )
         paginator, page_obj, page_error, status = paginate(
             request, filterset.qs, paginator=paginator
