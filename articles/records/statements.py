@@ -103,7 +103,10 @@ class StatementFilter(f.ListFilterSet):
             return None
         chosen = self.form.cleaned_data
         start, end = chosen.get("date_from"), chosen.get("date_to")
-        newest_first = (chosen.get("sort") or next(iter(self.SORTS))) == "-date"
+        first = self.SORTS[chosen.get("sort") or next(iter(self.SORTS))][1][0]
+        if first not in ("said_on", "-said_on"):
+            return None  # only a list in date order starts a page at its day
+        newest_first = first == "-said_on"
 
         def seek(offset: int) -> tuple[Q, int] | None:
             found = tallies.day_of_row(offset, start=start, end=end, newest_first=newest_first)
